@@ -1,0 +1,38 @@
+# The project's entry points. `make demo` and `make test` need nothing but Python 3.11+.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed-requirements
+PYTEST_ARGS ?=
+
+.PHONY: install demo test lint run clean-demo
+
+$(INSTALLED): requirements.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "filings_crawler needs Python 3.11 or newer; found " + sys.version.split()[0] + " (set PYTHON=/path/to/python3.11)")'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+install: $(INSTALLED)
+
+# The whole pipeline on the bundled SEC sample: local mirror, embedded PostgreSQL, nothing online.
+demo: $(INSTALLED)
+	$(BIN)/python -m filings_crawler.demo
+
+# The whole suite. TEST_DATABASE_URL=postgresql://... runs it on that server instead of the embedded one.
+test: $(INSTALLED)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(INSTALLED)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+# Against the real SEC: SEC_USER_AGENT="Your Company you@company.com" make run
+run: $(INSTALLED)
+	$(BIN)/scrapy initdb
+	$(BIN)/scrapy crawl tickers
+	$(BIN)/scrapy crawl listings_ref
+
+clean-demo:
+	rm -rf data/demo

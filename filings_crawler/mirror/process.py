@@ -1,0 +1,108 @@
+"""Run the EDGAR mirror as a child process, so a crawler under test does not share its GIL."""
+
+from __future__ import annotations
+
+import os
+import re
+import selectors
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO
+
+_URL = re.compile(r" at (http://127\.0\.0\.1:\d+)\s*$")
+# The folder holding the filings_crawler package, for the child's import path.
+_SOURCE_ROOT = Path(__file__).resolve().parents[2]
+
+
+class MirrorStartError(RuntimeError):
+    """The mirror process exited or stayed silent instead of announcing its URL."""
+
+
+@contextmanager
+def run_mirror_process(
+    root: Path,
+    *,
+    port: int = 0,
+    latency: float = 0.0,
+    startup_timeout: float = 15.0,
+    stop_timeout: float = 10.0,
+) -> Iterator[str]:
+    """Start `python -m filings_crawler.mirror` and yield its base URL `http://127.0.0.1:N`.
+
+    `latency` is in seconds like `EdgarMirror`'s. On exit the child gets SIGTERM, then SIGKILL
+    if it has not stopped within `stop_timeout`.
+    """
+    command = [
+        sys.executable,
+        "-m",
+        "filings_crawler.mirror",
+        "--root",
+        str(root),
+        "--port",
+        str(port),
+        "--latency-ms",
+        repr(latency * 1000),
+    ]
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(_SOURCE_ROOT), env.get("PYTHONPATH")]))
+    # A file, not a pipe, for stderr: nobody reads it while serving, and a full pipe would
+    # block the child on its first logged traceback.
+    with (
+        tempfile.TemporaryFile() as stderr,
+        subprocess.Popen(
+            command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=stderr, env=env
+        ) as child,
+    ):
+        try:
+            assert child.stdout is not None
+            yield _read_url(child, child.stdout, stderr, startup_timeout)
+        finally:
+            _stop(child, stop_timeout)
+
+
+def _read_url(
+    child: subprocess.Popen[bytes], stdout: IO[bytes], stderr: IO[bytes], timeout: float
+) -> str:
+    deadline = time.monotonic() + timeout
+    received = b""
+    with selectors.DefaultSelector() as selector:
+        selector.register(stdout, selectors.EVENT_READ)
+        while b"\n" not in received:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise MirrorStartError(_failure("did not announce its URL in time", child, stderr))
+            if not selector.select(remaining):
+                continue
+            chunk = os.read(stdout.fileno(), 4096)
+            if not chunk:
+                child.wait(timeout=5)
+                raise MirrorStartError(_failure("exited before serving", child, stderr))
+            received += chunk
+    line = received.split(b"\n", 1)[0].decode(errors="replace")
+    match = _URL.search(line)
+    if match is None:
+        raise MirrorStartError(_failure(f"printed an unexpected line {line!r}", child, stderr))
+    return match.group(1)
+
+
+def _failure(what: str, child: subprocess.Popen[bytes], stderr: IO[bytes]) -> str:
+    stderr.seek(0)
+    text = stderr.read().decode(errors="replace").strip()
+    status = f"exit code {child.returncode}" if child.returncode is not None else "still running"
+    return f"EDGAR mirror process {what} ({status}); stderr: {text or '(empty)'}"
+
+
+def _stop(child: subprocess.Popen[bytes], timeout: float) -> None:
+    if child.poll() is not None:
+        return
+    child.terminate()
+    try:
+        child.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        child.kill()
+        child.wait()

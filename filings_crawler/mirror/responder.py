@@ -1,0 +1,234 @@
+"""What the mirror answers to a request: the one place that decides status, headers and body."""
+
+from __future__ import annotations
+
+import functools
+import gzip
+import re
+from dataclasses import dataclass, field
+from email.utils import formatdate
+from pathlib import Path
+from urllib.parse import unquote
+
+from filings_crawler.mirror.listing import INDEX_JSON, render_listing, scan_folder
+
+SEC_HOSTS = frozenset({"www.sec.gov", "data.sec.gov"})
+HOSTS = SEC_HOSTS | {"www.nasdaqtrader.com"}
+
+AUTOMATED_TOOL_PAGE = Path("_errors/SEC.AutomatedTool.html")
+DATA_NOT_FOUND_BODY = Path("_errors/data.sec.gov/submissions/CIK-000000001.json.404.xml")
+
+# As SEC sends them. JSON carries no charset: data.sec.gov sends it bare and the crawler's
+# decoding depends on that. .xsd is sent as XML so it is compressed and parsed like the rest
+# of the XBRL set (SEC's own type for it is not recorded in the fixtures).
+CONTENT_TYPES = {
+    ".json": "application/json",
+    ".htm": "text/html",
+    ".html": "text/html",
+    ".txt": "text/plain",
+    ".idx": "text/plain",
+    ".xml": "application/xml",
+    ".xsd": "application/xml",
+    ".zip": "application/zip",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".png": "image/png",
+    ".gif": "image/gif",
+}
+DEFAULT_CONTENT_TYPE = "application/octet-stream"
+_COMPRESSIBLE = frozenset({"text/html", "text/plain", "application/json", "application/xml"})
+
+# SEC only asks that the User-Agent name a contact; any address-looking token satisfies it.
+_EMAIL = re.compile(r"[^\s@<>()]+@[^\s@<>()]+\.[^\s@<>()]+")
+
+_FALLBACK_FORBIDDEN = (
+    b"<html><head><title>SEC.gov | Your Request Originates from an Undeclared Automated Tool"
+    b"</title></head><body><h1>Your Request Originates from an Undeclared Automated Tool</h1>"
+    b"<p>Please declare your traffic by updating your user agent to include company specific"
+    b" information.</p></body></html>\n"
+)
+_FALLBACK_DATA_NOT_FOUND = (
+    b'<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>NoSuchKey</Code>'
+    b"<Message>The specified key does not exist.</Message></Error>"
+)
+_NOT_FOUND_PAGE = (
+    b"<!DOCTYPE html>\n<html><head><title>Page Not Found | SEC.gov</title></head>"
+    b"<body><h1>Page Not Found</h1></body></html>\n"
+)
+
+_NOT_ALLOWED_PAGE = b"<!DOCTYPE html>\n<html><body><h1>Method Not Allowed</h1></body></html>\n"
+
+
+@dataclass(frozen=True)
+class MirrorRequest:
+    """The parts of an HTTP request the mirror's behaviour depends on."""
+
+    method: str
+    target: str
+    user_agent: str | None = None
+    accept_encoding: str | None = None
+    arrival: float = 0.0
+
+
+@dataclass
+class MirrorResponse:
+    """A complete answer; the handler writes it as is (body omitted for HEAD)."""
+
+    status: int
+    content_type: str
+    body: bytes
+    headers: dict[str, str] = field(default_factory=dict)
+    # Identity of the file the body came from, so its gzip form can be cached.
+    source: tuple[str, int, int] | None = None
+
+
+class Responder:
+    """Maps requests to responses over a mirror root laid out as `<root>/<host>/<url path>`.
+
+    `respond` is the single decision point: scripted 429 bursts, 403 block windows or faults
+    belong there, in front of the routing, keyed on `MirrorRequest.arrival` where time matters.
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.root = root.resolve()
+
+    def respond(self, request: MirrorRequest) -> MirrorResponse:
+        """The response to `request`, content-encoded as the request accepts."""
+        response = self.route(request)
+        return negotiate_encoding(response, request.accept_encoding)
+
+    def route(self, request: MirrorRequest) -> MirrorResponse:
+        """The identity-encoded response: identity check, then file, listing or 404."""
+        if request.method not in {"GET", "HEAD"}:
+            return MirrorResponse(405, "text/html", _NOT_ALLOWED_PAGE, {"Allow": "GET, HEAD"})
+        parts = url_parts(request.target)
+        if parts is None or parts[0] not in HOSTS:
+            return self.not_found(None)
+        host, path = parts[0], parts[1:]
+        if host in SEC_HOSTS and not declares_contact(request.user_agent):
+            return self.error_file(403, AUTOMATED_TOOL_PAGE, _FALLBACK_FORBIDDEN)
+        target = self.resolve(host, path)
+        if target is not None and target.is_file():
+            return self.file_response(target)
+        listing = self.listing(host, path)
+        if listing is not None:
+            return listing
+        return self.not_found(host)
+
+    def resolve(self, host: str, path: tuple[str, ...]) -> Path | None:
+        """The file system path for a URL path, or None if it would leave the root."""
+        candidate = self.root.joinpath(host, *path).resolve()
+        # resolve() follows symlinks too, so a link pointing out of the root is refused here.
+        if not candidate.is_relative_to(self.root / host):
+            return None
+        return candidate
+
+    def file_response(self, path: Path) -> MirrorResponse:
+        """200 with the file's bytes, type and modification time."""
+        stat = path.stat()
+        return MirrorResponse(
+            200,
+            content_type_for(path.name),
+            path.read_bytes(),
+            {"Last-Modified": http_date(stat.st_mtime)},
+            source=(str(path), stat.st_mtime_ns, stat.st_size),
+        )
+
+    def listing(self, host: str, path: tuple[str, ...]) -> MirrorResponse | None:
+        """A synthesized `index.json` for an existing www.sec.gov folder, if SEC would list it."""
+        if host != "www.sec.gov" or not path or path[-1] != INDEX_JSON:
+            return None
+        folder = self.resolve(host, path[:-1])
+        if folder is None or not folder.is_dir():
+            return None
+        body = render_listing(path[:-1], scan_folder(folder))
+        if body is None:
+            return None
+        headers = {"Last-Modified": http_date(folder.stat().st_mtime)}
+        return MirrorResponse(200, "application/json", body, headers)
+
+    def not_found(self, host: str | None) -> MirrorResponse:
+        """404 as the host sends it: S3's NoSuchKey XML on data.sec.gov, HTML elsewhere."""
+        if host == "data.sec.gov":
+            return self.error_file(404, DATA_NOT_FOUND_BODY, _FALLBACK_DATA_NOT_FOUND)
+        return MirrorResponse(404, "text/html", _NOT_FOUND_PAGE)
+
+    def error_file(self, status: int, relative: Path, fallback: bytes) -> MirrorResponse:
+        """An error answered with SEC's recorded body from `<root>/_errors`, if the root has it."""
+        path = self.root / relative
+        try:
+            body = path.read_bytes()
+        except OSError:
+            # Minimal test roots carry no _errors folder.
+            body = fallback
+        return MirrorResponse(status, content_type_for(relative.name), body)
+
+
+def url_parts(target: str) -> tuple[str, ...] | None:
+    """`/<host>/<path>` split into decoded segments, or None for anything unsafe or malformed."""
+    path = target.split("?", 1)[0].split("#", 1)[0]
+    if not path.startswith("/"):
+        return None
+    try:
+        # Decoding per segment keeps an encoded "/" (%2F) from creating new segments.
+        segments = tuple(unquote(segment, errors="strict") for segment in path[1:].split("/"))
+    except UnicodeDecodeError:
+        return None
+    for segment in segments:
+        if segment in {".", ".."} or "\0" in segment or "/" in segment or "\\" in segment:
+            return None
+    if not segments[0]:
+        return None
+    return tuple(segment for segment in segments if segment)
+
+
+def declares_contact(user_agent: str | None) -> bool:
+    """Whether a User-Agent names an e-mail address, as SEC requires of automated tools."""
+    return bool(user_agent and _EMAIL.search(user_agent))
+
+
+def content_type_for(name: str) -> str:
+    """SEC's Content-Type for a file name."""
+    suffix = Path(name).suffix.lower()
+    return CONTENT_TYPES.get(suffix, DEFAULT_CONTENT_TYPE)
+
+
+def accepts_gzip(accept_encoding: str | None) -> bool:
+    """Whether an Accept-Encoding header allows gzip (honouring `q=0`)."""
+    for coding in (accept_encoding or "").split(","):
+        name, _, params = coding.partition(";")
+        if name.strip().lower() not in {"gzip", "x-gzip"}:
+            continue
+        quality = params.strip().lower().removeprefix("q=").strip()
+        try:
+            return not quality or float(quality) > 0
+        except ValueError:
+            return False
+    return False
+
+
+def negotiate_encoding(response: MirrorResponse, accept_encoding: str | None) -> MirrorResponse:
+    """Gzip text-like bodies for clients that accept it; archives and images go as they are."""
+    if response.content_type not in _COMPRESSIBLE:
+        return response
+    response.headers["Vary"] = "Accept-Encoding"
+    if not accepts_gzip(accept_encoding):
+        return response
+    if response.source is not None:
+        response.body = _gzip_file(*response.source)
+    else:
+        response.body = gzip.compress(response.body, mtime=0)
+    response.headers["Content-Encoding"] = "gzip"
+    return response
+
+
+@functools.lru_cache(maxsize=64)
+def _gzip_file(path: str, mtime_ns: int, size: int) -> bytes:
+    # Keyed by mtime and size so an edited file is recompressed; saves ~15 ms per 1.5 MB 10-K.
+    del mtime_ns, size
+    return gzip.compress(Path(path).read_bytes(), mtime=0)
+
+
+def http_date(timestamp: float) -> str:
+    """An RFC 9110 date, e.g. for Last-Modified."""
+    return formatdate(timestamp, usegmt=True)

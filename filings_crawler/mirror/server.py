@@ -1,0 +1,279 @@
+"""The HTTP side of the EDGAR mirror: a threaded keep-alive server and `EdgarMirror` to run it."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import socket
+import socketserver
+import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from filings_crawler.mirror.requestlog import RequestLog, RequestRecord
+from filings_crawler.mirror.responder import MirrorRequest, MirrorResponse, Responder
+
+logger = logging.getLogger(__name__)
+
+HOST = "127.0.0.1"
+CONTROL_PREFIX = "/_mirror/"
+# Long enough that an idle crawler keeps its pooled connections, short enough to free threads.
+IDLE_TIMEOUT = 120.0
+
+
+class MirrorHandler(BaseHTTPRequestHandler):
+    """Answers one connection's requests through the server's `Responder`."""
+
+    server: MirrorServer
+    protocol_version = "HTTP/1.1"
+    server_version = "EdgarMirror/1.0"
+    # Headers and body are two writes; with Nagle on, keep-alive responses stall ~40 ms each.
+    disable_nagle_algorithm = True
+    timeout = IDLE_TIMEOUT
+
+    arrival = 0.0
+    wall_time = 0.0
+
+    def version_string(self) -> str:
+        """`Server:` header without the Python version."""
+        return self.server_version
+
+    def parse_request(self) -> bool:
+        """Stamps the arrival: the request line has just been read."""
+        self.arrival = time.monotonic()
+        self.wall_time = time.time()
+        return super().parse_request()
+
+    def do_GET(self) -> None:
+        """GET a file, listing or control path."""
+        self.dispatch()
+
+    def do_HEAD(self) -> None:
+        """HEAD: as GET, without the body."""
+        self.dispatch()
+
+    def do_POST(self) -> None:
+        """POST: meaningful for control paths only; the mirrored hosts answer 405."""
+        self.discard_body()
+        self.dispatch()
+
+    def dispatch(self) -> None:
+        """Route to the control API or the mirrored hosts, and log the latter."""
+        if self.path.startswith(CONTROL_PREFIX):
+            self.write(self.control())
+            return
+        request = MirrorRequest(
+            method=self.command,
+            target=self.path,
+            user_agent=self.headers.get("User-Agent"),
+            accept_encoding=self.headers.get("Accept-Encoding"),
+            arrival=self.arrival,
+        )
+        try:
+            response = self.server.responder.respond(request)
+        except Exception:
+            # A bug in the mirror must cost one response, not the server.
+            logger.exception("EDGAR mirror failed on %s %s", self.command, self.path)
+            response = MirrorResponse(500, "text/plain", b"EDGAR mirror error\n")
+        if self.server.latency > 0:
+            time.sleep(self.server.latency)
+        # Logged before the body goes out, so a client that has read a response finds it in
+        # the log; a client hanging up mid-body is not worth a second record.
+        self.server.log.add(
+            RequestRecord(
+                arrival=self.arrival,
+                wall_time=self.wall_time,
+                method=self.command,
+                path=self.path,
+                status=response.status,
+                user_agent=request.user_agent,
+                bytes_sent=0 if self.command == "HEAD" else len(response.body),
+            )
+        )
+        try:
+            self.write(response)
+        except OSError:
+            # The client hung up mid-response; the connection is unusable either way.
+            self.close_connection = True
+
+    def control(self) -> MirrorResponse:
+        """`/_mirror/requests`, `/_mirror/stats`, `/_mirror/reset` (GET or POST)."""
+        name = self.path.split("?", 1)[0].removeprefix(CONTROL_PREFIX).strip("/")
+        log = self.server.log
+        payload: Any
+        if name == "requests":
+            payload = [record.as_dict() for record in log.records()]
+        elif name == "stats":
+            payload = log.stats()
+        elif name == "reset":
+            log.clear()
+            payload = {"reset": True}
+        else:
+            return MirrorResponse(404, "application/json", b'{"error": "unknown control path"}')
+        return MirrorResponse(200, "application/json", json.dumps(payload).encode())
+
+    def write(self, response: MirrorResponse) -> None:
+        """Send the response (headers only for HEAD)."""
+        self.send_response(response.status)
+        self.send_header("Content-Type", response.content_type)
+        self.send_header("Content-Length", str(len(response.body)))
+        for name, value in response.headers.items():
+            self.send_header(name, value)
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(response.body)
+
+    def discard_body(self) -> None:
+        """Read a request body so the next keep-alive request starts at a request line."""
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+        except ValueError:
+            length = 0
+            self.close_connection = True
+        if length > 0:
+            self.rfile.read(length)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Silenced: a crawl makes thousands of requests; `/_mirror/requests` has them all."""
+
+
+class MirrorServer(ThreadingHTTPServer):
+    """A thread per connection, loopback only, tracking connections so `stop` can end them."""
+
+    daemon_threads = True
+    # Scrapy opens many connections at once; the default backlog of 5 drops some on a burst.
+    request_queue_size = 128
+
+    def __init__(self, responder: Responder, log: RequestLog, port: int, latency: float) -> None:
+        self.responder = responder
+        self.log = log
+        self.latency = latency
+        self._connections: set[socket.socket] = set()
+        self._connections_changed = threading.Condition()
+        super().__init__((HOST, port), MirrorHandler)
+
+    def server_bind(self) -> None:
+        """Bind without HTTPServer's reverse DNS lookup, which can hang on an offline machine."""
+        socketserver.TCPServer.server_bind(self)
+        self.server_name = HOST
+        self.server_port = self.server_address[1]
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        """Serve one connection, keeping it known until its socket is closed."""
+        with self._connections_changed:
+            self._connections.add(request)
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            with self._connections_changed:
+                self._connections.discard(request)
+                self._connections_changed.notify_all()
+
+    def close_connections(self, timeout: float) -> None:
+        """End open keep-alive connections and wait for their threads to close them."""
+        with self._connections_changed:
+            for connection in self._connections:
+                # A connection the client already closed raises; it needs no shutdown then.
+                with contextlib.suppress(OSError):
+                    connection.shutdown(socket.SHUT_RDWR)
+            self._connections_changed.wait_for(lambda: not self._connections, timeout)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """Clients hanging up are routine; anything else is logged, never printed per request."""
+        error = sys.exc_info()[1]
+        if isinstance(error, ConnectionError | TimeoutError):
+            return
+        logger.exception("EDGAR mirror connection from %s failed", client_address)
+
+
+class EdgarMirror:
+    """A mirror of SEC EDGAR and NASDAQ Trader served from `root` on 127.0.0.1.
+
+    `root` holds `<host>/<url path>` (e.g. `www.sec.gov/Archives/...`) and optionally `_errors/`
+    with SEC's error bodies. `port` 0 picks a free port; `latency` (seconds) delays every
+    response. The request log outlives `stop`, so tests can inspect it afterwards.
+    """
+
+    def __init__(self, root: Path, port: int = 0, latency: float = 0.0) -> None:
+        root = Path(root)
+        if not root.is_dir():
+            raise FileNotFoundError(f"EDGAR mirror root is not a folder: {root}")
+        if not 0 <= port <= 65535:
+            raise ValueError(f"port must be 0..65535, not {port}")
+        if latency < 0:
+            raise ValueError(f"latency must not be negative, not {latency}")
+        self.root = root
+        self.latency = latency
+        self._requested_port = port
+        self._log = RequestLog()
+        self._server: MirrorServer | None = None
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> EdgarMirror:
+        """Bind and serve in a daemon thread; returns self."""
+        if self._server is not None:
+            raise RuntimeError("EDGAR mirror already started")
+        server = MirrorServer(Responder(self.root), self._log, self._requested_port, self.latency)
+        self._server = server
+        self._thread = threading.Thread(
+            target=server.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name=f"edgar-mirror-{server.server_port}",
+            daemon=True,
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop serving, end open connections and release the port. Idempotent."""
+        server, thread = self._server, self._thread
+        if server is None:
+            return
+        self._server = self._thread = None
+        server.shutdown()
+        server.close_connections(timeout=self.latency + 5.0)
+        server.server_close()
+        if thread is not None:
+            thread.join()
+
+    @property
+    def port(self) -> int:
+        """The bound port."""
+        if self._server is None:
+            raise RuntimeError("EDGAR mirror is not running")
+        return self._server.server_port
+
+    @property
+    def url(self) -> str:
+        """`http://127.0.0.1:PORT`, to which a host is appended: `/www.sec.gov`, ..."""
+        return f"http://{HOST}:{self.port}"
+
+    def requests(self) -> list[RequestRecord]:
+        """Every request answered since start or the last reset, in arrival order."""
+        return self._log.records()
+
+    def stats(self) -> dict[str, Any]:
+        """`{"requests": n, "by_status": {...}, "max_in_any_window": m}` (1-second windows)."""
+        return self._log.stats()
+
+    def reset(self) -> None:
+        """Clear the request log."""
+        self._log.clear()
+
+    def __enter__(self) -> EdgarMirror:
+        if self._server is None:
+            self.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.stop()

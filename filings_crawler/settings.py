@@ -1,0 +1,49 @@
+"""Scrapy settings: the project's variables (see config.VARIABLES) and the Scrapy choices behind them."""
+
+from filings_crawler.config import environment_settings
+
+BOT_NAME = "filings_crawler"
+SPIDER_MODULES = ["filings_crawler.spiders"]
+NEWSPIDER_MODULE = "filings_crawler.spiders"
+COMMANDS_MODULE = "filings_crawler.commands"
+
+# Every project variable (SEC_USER_AGENT, SEC_RATE_LIMIT, DATABASE_URL, ...) from the environment or
+# .env, as a setting of the same name, so `scrapy crawl x -s SEC_RATE_LIMIT=5` overrides it. They are
+# validated (config.Config) before a job sends anything; the addon derives Scrapy's own settings.
+globals().update(environment_settings())
+
+ADDONS = {"filings_crawler.addon.FilingsCrawlerAddon": 0}
+
+# LOG_FORMAT is ours (json|console), so Scrapy's handler, which would use it as a format string,
+# stays out; filings_crawler.logs installs the job's handlers instead.
+LOG_INSTALL_ROOT_HANDLER = False
+LOG_LEVEL = "INFO"
+
+EXTENSIONS = {
+    "filings_crawler.extensions.job_log.JobLog": 0,
+    "filings_crawler.extensions.run_audit.RunAudit": 100,
+    # A crawl of days must not open a telnet port on the machine.
+    "scrapy.extensions.telnet.TelnetConsole": None,
+}
+# Nor Scrapy's remote-control HTTP port, for the same reason: `scrapy status` reads progress
+# from the database instead.
+REMOTE_CONTROL_ENABLED = False
+
+# SEC's fair-access rules (declared User-Agent, 10 requests/s) are what govern automated access to
+# EDGAR and are enforced here; robots.txt requests would only spend that budget.
+ROBOTSTXT_OBEY = False
+COOKIES_ENABLED = False
+
+FEED_EXPORT_ENCODING = "utf-8"
+
+# One responsibility each, in this order; gaps leave room for the ones to come.
+ITEM_PIPELINES = {
+    "filings_crawler.pipelines.listings_ref.ListingsRefPipeline": 400,
+    "filings_crawler.pipelines.database.DatabasePipeline": 800,
+}
+DATABASE_BATCH_SIZE = 500
+
+# Raw symbol directory files are kept, one per version, beside the database.
+LISTINGS_REF_DIR = "data/listings_ref"
+# A symbol directory with fewer rows is refused as truncated (the real ones have ~5,000 and ~6,600).
+LISTINGS_MIN_ROWS = 1000

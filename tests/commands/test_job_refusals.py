@@ -1,0 +1,95 @@
+"""Bad configuration stops a job with one line naming the variable, before any request is sent."""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+
+import pytest
+
+from tests.conftest import job_environment, run_scrapy
+
+pytestmark = pytest.mark.e2e
+
+
+def mirror_request_count(mirror_url: str) -> int:
+    with urllib.request.urlopen(f"{mirror_url}/_mirror/stats") as response:
+        return int(json.load(response)["requests"])
+
+
+@pytest.mark.parametrize(
+    ("overrides", "variable", "words"),
+    [
+        ({"SEC_USER_AGENT": ""}, "SEC_USER_AGENT", "not set"),
+        ({"SEC_USER_AGENT": "Scrapy/2.19 (+https://scrapy.org)"}, "SEC_USER_AGENT", "no e-mail"),
+        ({"DOWNLOAD_WORKERS": "11"}, "DOWNLOAD_WORKERS", "too high"),
+        ({"SEC_RATE_LIMIT": "20"}, "SEC_RATE_LIMIT", "too high"),
+        (
+            {"DATABASE_URL": "postgresql://postgres@127.0.0.1:1/filings"},
+            "DATABASE_URL",
+            "cannot connect",
+        ),
+        ({"DATABASE_URL": "", "DB_HOST": "127.0.0.1", "DB_PORT": "1"}, "DB_HOST", "cannot connect"),
+    ],
+)
+def test_a_bad_variable_stops_the_crawl_before_any_request(
+    database_url, mirror_url, tmp_path, overrides, variable, words
+):
+    env = job_environment(database_url, mirror_url, tmp_path, **overrides)
+    before = mirror_request_count(mirror_url)
+    result = run_scrapy(["crawl", "tickers"], env, cwd=tmp_path)
+    lines = result.stderr.strip().splitlines()
+    assert result.returncode == 2, result.stderr
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith(f"filings_crawler: {variable}"), lines[0]
+    assert words in lines[0]
+    assert mirror_request_count(mirror_url) == before
+
+
+def test_a_setting_given_with_dash_s_is_validated_too(database_url, mirror_url, tmp_path):
+    env = job_environment(database_url, mirror_url, tmp_path)
+    result = run_scrapy(["crawl", "tickers", "-s", "SEC_RATE_LIMIT=20"], env, cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        "filings_crawler: SEC_RATE_LIMIT=20 is too high: it must be <= 10 "
+        "(SEC allows at most 10 requests per second)"
+    )
+
+
+def test_a_job_on_a_database_without_the_schema_says_to_run_initdb(
+    mirror_url, tmp_path, database_url
+):
+    import psycopg
+    from psycopg import sql
+    from sqlalchemy.engine import make_url
+
+    url = make_url(database_url)
+    admin = url.set(drivername="postgresql", database="postgres").render_as_string(
+        hide_password=False
+    )
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS filings_no_schema WITH (FORCE)"))
+        conn.execute(sql.SQL("CREATE DATABASE filings_no_schema"))
+    try:
+        bare = url.set(database="filings_no_schema").render_as_string(hide_password=False)
+        env = job_environment(bare, mirror_url, tmp_path)
+        result = run_scrapy(["crawl", "tickers"], env, cwd=tmp_path)
+        assert result.returncode == 2
+        assert "run `scrapy initdb`" in result.stderr
+        # initdb makes it right, and a second initdb changes nothing.
+        first = run_scrapy(["initdb"], env, cwd=tmp_path)
+        second = run_scrapy(["initdb"], env, cwd=tmp_path)
+        assert first.returncode == 0
+        assert "applied 001_initial_schema" in first.stdout
+        assert second.returncode == 0
+        assert "(0 migration(s) applied)" in second.stdout
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(sql.SQL("DROP DATABASE IF EXISTS filings_no_schema WITH (FORCE)"))
+
+
+def test_scrapy_list_lists_the_spiders(tmp_path, database_url, mirror_url):
+    env = job_environment(database_url, mirror_url, tmp_path, SEC_USER_AGENT="")
+    result = run_scrapy(["list"], env, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["listings_ref", "tickers"]

@@ -1,0 +1,113 @@
+"""Migrations: applied once each, in order, recorded; rerunning is harmless; mistakes are refused."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+
+import psycopg
+import pytest
+from psycopg import sql
+from sqlalchemy import Engine, create_engine, inspect, text
+from sqlalchemy.engine import make_url
+
+from filings_crawler.db import tables
+from filings_crawler.db.migrations import (
+    SQL_DIR,
+    MigrationError,
+    apply_migrations,
+    discover,
+    pending_migrations,
+)
+
+
+@pytest.fixture
+def empty_engine(database_url: str) -> Iterator[Engine]:
+    """A database of its own with no schema at all, on the test server."""
+    url = make_url(database_url)
+    admin = url.set(drivername="postgresql", database="postgres").render_as_string(
+        hide_password=False
+    )
+    name = f"filings_migrations_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    engine = create_engine(url.set(database=name))
+    yield engine
+    engine.dispose()
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+def test_the_project_migrations_are_well_formed():
+    migrations = discover()
+    assert migrations, f"no migrations in {SQL_DIR}"
+    assert [m.version for m in migrations] == sorted(m.version for m in migrations)
+
+
+def test_applied_once_and_rerunning_is_harmless(empty_engine):
+    assert [m.version for m in pending_migrations(empty_engine)] == [m.version for m in discover()]
+    first = apply_migrations(empty_engine)
+    assert [m.version for m in first] == [m.version for m in discover()]
+    assert apply_migrations(empty_engine) == []
+    assert pending_migrations(empty_engine) == []
+    with empty_engine.connect() as conn:
+        recorded = (
+            conn.execute(text("SELECT version FROM schema_migrations ORDER BY 1")).scalars().all()
+        )
+    assert recorded == [m.version for m in discover()]
+
+
+def test_every_column_the_code_names_exists(session_engine):
+    inspector = inspect(session_engine)
+    for table in tables.metadata.sorted_tables:
+        columns = {c["name"] for c in inspector.get_columns(table.name)}
+        assert {c.name for c in table.columns} <= columns, table.name
+
+
+def test_a_failing_migration_leaves_the_earlier_ones_applied(empty_engine, tmp_path):
+    (tmp_path / "001_first.sql").write_text("CREATE TABLE first (id int);")
+    (tmp_path / "002_broken.sql").write_text(
+        "CREATE TABLE second (id int); SELECT no_such_function();"
+    )
+    with pytest.raises(Exception, match="no_such_function"):
+        apply_migrations(empty_engine, tmp_path)
+    with empty_engine.connect() as conn:
+        assert conn.execute(text("SELECT to_regclass('first')")).scalar() == "first"
+        assert conn.execute(text("SELECT to_regclass('second')")).scalar() is None
+    assert [m.version for m in pending_migrations(empty_engine, tmp_path)] == ["002"]
+
+
+def test_a_changed_migration_is_refused(empty_engine, tmp_path):
+    migration = tmp_path / "001_first.sql"
+    migration.write_text("CREATE TABLE first (id int);")
+    apply_migrations(empty_engine, tmp_path)
+    migration.write_text("CREATE TABLE first (id bigint);")
+    with pytest.raises(MigrationError, match="changed after it was applied"):
+        apply_migrations(empty_engine, tmp_path)
+
+
+@pytest.mark.parametrize("name", ["1_short.sql", "001-dash.sql", "001_Upper.sql"])
+def test_a_misnamed_migration_is_refused(tmp_path, name):
+    (tmp_path / name).write_text("SELECT 1;")
+    with pytest.raises(MigrationError, match="NNN_snake_case_name"):
+        discover(tmp_path)
+
+
+def test_a_duplicated_version_is_refused(tmp_path):
+    (tmp_path / "001_a.sql").write_text("SELECT 1;")
+    (tmp_path / "001_b.sql").write_text("SELECT 1;")
+    with pytest.raises(MigrationError, match="used twice"):
+        discover(tmp_path)
+
+
+def test_upserts_are_idempotent_by_constraint(engine):
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO companies (cik, name) VALUES (320193, 'Apple Inc.')"))
+        conn.execute(
+            text(
+                "INSERT INTO companies (cik, name) VALUES (320193, 'Apple') "
+                "ON CONFLICT (cik) DO UPDATE SET name = excluded.name"
+            )
+        )
+        assert conn.execute(text("SELECT count(*), max(name) FROM companies")).one() == (1, "Apple")
+        assert conn.execute(text("SELECT exchange FROM companies")).scalar() == "UNKNOWN"
