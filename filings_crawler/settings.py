@@ -29,6 +29,34 @@ EXTENSIONS = {
 # from the database instead.
 REMOTE_CONTROL_ENABLED = False
 
+# SEC's fair access (filings_crawler/budget/): every SEC request, spider or FilesPipeline, retries
+# included, goes through one slot and one sliding-window limit of SEC_RATE_LIMIT per second,
+# applied by the download handler at the moment a request starts. The middleware sits just
+# below RetryMiddleware (550), so it sees 429/503 and block pages before a retry is decided, and
+# its Accept-Encoding is set before HttpCompressionMiddleware (590) would add br and zstd.
+DOWNLOADER_MIDDLEWARES = {"filings_crawler.budget.middleware.SecBudgetMiddleware": 560}
+DOWNLOAD_HANDLERS = {
+    "http": "filings_crawler.budget.handler.BudgetedHTTPDownloadHandler",
+    "https": "filings_crawler.budget.handler.BudgetedHTTPDownloadHandler",
+}
+# The window is widened by this much (seconds) against arrival jitter; see budget/limiter.py and
+# benchmarks/budget.py for the measurement behind it.
+SEC_RATE_MARGIN = 0.03
+# NASDAQ Trader publishes no limit; two files a day need no more than one request a second.
+NASDAQ_TRADER_RATE_LIMIT = 1.0
+# The limiter paces requests; a slot delay would only add to it, and AutoThrottle could lower a
+# slot's delay but never get past the limiter, so it stays off to keep one mechanism in charge.
+DOWNLOAD_DELAY = 0
+AUTOTHROTTLE_ENABLED = False
+# 429/503/5xx and connection failures are retried, each attempt through the budget again.
+RETRY_TIMES = 5
+# After a slow-down, each quiet interval of this many seconds gives back a quarter of the limit.
+SEC_RECOVERY_SECONDS = 10.0
+# The first pause after a 429/503 without Retry-After; it doubles while they go on.
+SEC_BACKOFF_BASE = 1.0
+# A budget log line (requests/s, current rate, pauses) this often, in seconds.
+BUDGET_LOG_INTERVAL = 60.0
+
 # SEC's fair-access rules (declared User-Agent, 10 requests/s) are what govern automated access to
 # EDGAR and are enforced here; robots.txt requests would only spend that budget.
 ROBOTSTXT_OBEY = False

@@ -16,6 +16,7 @@ from sqlalchemy import Engine, create_engine, text
 
 # Tests never read a developer's .env: every job they run gets its configuration explicitly.
 os.environ["ENV_FILE"] = ""
+os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "filings_crawler.settings")
 
 from filings_crawler.db import embedded
 from filings_crawler.db.migrations import apply_migrations
@@ -46,6 +47,15 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     yield url
     with psycopg.connect(admin_uri, autocommit=True) as conn:
         conn.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def close_project_engines() -> Iterator[None]:
+    """Crawls in this process open the project's own engines; close them before the end."""
+    yield
+    from filings_crawler.db.engine import dispose_all
+
+    dispose_all()
 
 
 @pytest.fixture(scope="session")

@@ -17,7 +17,9 @@ class FakeSpider:
 
 @pytest.fixture
 def restore_logging() -> Iterator[None]:
+    """A process without the project's handlers (a crawl earlier in this process installs them)."""
     level = logging.root.level
+    logs.uninstall()
     yield
     logs.uninstall()
     logging.root.setLevel(level)

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from types import FrameType
 
+from filings_crawler.mirror.policy import SecPolicy
 from filings_crawler.mirror.server import EdgarMirror
 
 # The first stdout line; run_mirror_process parses the URL out of it.
@@ -28,6 +29,18 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--port", type=int, default=0, help="port to bind; 0 picks a free one")
     parser.add_argument(
         "--latency-ms", type=float, default=0.0, help="delay added before every response"
+    )
+    parser.add_argument(
+        "--enforce-rate",
+        type=float,
+        default=None,
+        help="block like SEC when more than this many SEC requests arrive within one second",
+    )
+    parser.add_argument(
+        "--block-seconds",
+        type=float,
+        default=600.0,
+        help="how long an --enforce-rate block lasts (SEC: 10 minutes)",
     )
     args = parser.parse_args(argv)
     if not 0 <= args.port <= 65535:
@@ -51,7 +64,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     signal.signal(signal.SIGTERM, request_stop)
     signal.signal(signal.SIGINT, request_stop)
-    with EdgarMirror(root, port=args.port, latency=args.latency_ms / 1000) as mirror:
+    policy = SecPolicy(enforce_rate=args.enforce_rate, block_seconds=args.block_seconds)
+    with EdgarMirror(root, port=args.port, latency=args.latency_ms / 1000, policy=policy) as mirror:
         print(READY_LINE.format(root=root.resolve(), url=mirror.url), flush=True)
         # Event.wait is interrupted by signals on POSIX, so the handler can end it.
         stopping.wait()

@@ -29,13 +29,16 @@ def run_mirror_process(
     *,
     port: int = 0,
     latency: float = 0.0,
+    enforce_rate: float | None = None,
+    block_seconds: float = 600.0,
     startup_timeout: float = 15.0,
     stop_timeout: float = 10.0,
 ) -> Iterator[str]:
     """Start `python -m filings_crawler.mirror` and yield its base URL `http://127.0.0.1:N`.
 
-    `latency` is in seconds like `EdgarMirror`'s. On exit the child gets SIGTERM, then SIGKILL
-    if it has not stopped within `stop_timeout`.
+    `latency` is in seconds like `EdgarMirror`'s; `enforce_rate` and `block_seconds` make it
+    block like SEC (see SecPolicy). On exit the child gets SIGTERM, then SIGKILL if it has not
+    stopped within `stop_timeout`.
     """
     command = [
         sys.executable,
@@ -47,7 +50,11 @@ def run_mirror_process(
         str(port),
         "--latency-ms",
         repr(latency * 1000),
+        "--block-seconds",
+        repr(block_seconds),
     ]
+    if enforce_rate is not None:
+        command += ["--enforce-rate", repr(enforce_rate)]
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(_SOURCE_ROOT), env.get("PYTHONPATH")]))
     # A file, not a pipe, for stderr: nobody reads it while serving, and a full pipe would

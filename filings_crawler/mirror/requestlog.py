@@ -29,6 +29,7 @@ class RequestRecord:
     status: int
     user_agent: str | None
     bytes_sent: int
+    accept_encoding: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready form."""

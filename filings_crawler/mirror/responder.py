@@ -11,11 +11,13 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from filings_crawler.mirror.listing import INDEX_JSON, render_listing, scan_folder
+from filings_crawler.mirror.policy import UNDECLARED_TOOL_PAGE, SecPolicy, Verdict
 
 SEC_HOSTS = frozenset({"www.sec.gov", "data.sec.gov"})
 HOSTS = SEC_HOSTS | {"www.nasdaqtrader.com"}
 
 AUTOMATED_TOOL_PAGE = Path("_errors/SEC.AutomatedTool.html")
+RATE_EXCEEDED_PAGE = Path("_errors/rate-exceeded.html")
 DATA_NOT_FOUND_BODY = Path("_errors/data.sec.gov/submissions/CIK-000000001.json.404.xml")
 
 # As SEC sends them. JSON carries no charset: data.sec.gov sends it bare and the crawler's
@@ -56,6 +58,12 @@ _NOT_FOUND_PAGE = (
     b"<body><h1>Page Not Found</h1></body></html>\n"
 )
 
+_FALLBACK_RATE_EXCEEDED = (
+    b"<html><head><title>SEC.gov | Request Rate Threshold Exceeded</title></head><body>"
+    b"<h1>You\xe2\x80\x99ve Exceeded the SEC\xe2\x80\x99s Traffic Limit</h1></body></html>\n"
+)
+_THROTTLED_BODY = b"<html><body><h1>Too Many Requests</h1></body></html>\n"
+
 _NOT_ALLOWED_PAGE = b"<!DOCTYPE html>\n<html><body><h1>Method Not Allowed</h1></body></html>\n"
 
 
@@ -89,8 +97,9 @@ class Responder:
     belong there, in front of the routing, keyed on `MirrorRequest.arrival` where time matters.
     """
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, policy: SecPolicy | None = None) -> None:
         self.root = root.resolve()
+        self.policy = policy if policy is not None else SecPolicy()
 
     def respond(self, request: MirrorRequest) -> MirrorResponse:
         """The response to `request`, content-encoded as the request accepts."""
@@ -105,8 +114,8 @@ class Responder:
         if parts is None or parts[0] not in HOSTS:
             return self.not_found(None)
         host, path = parts[0], parts[1:]
-        if host in SEC_HOSTS and not declares_contact(request.user_agent):
-            return self.error_file(403, AUTOMATED_TOOL_PAGE, _FALLBACK_FORBIDDEN)
+        if host in SEC_HOSTS and (refused := self.sec_refusal(request)) is not None:
+            return refused
         target = self.resolve(host, path)
         if target is not None and target.is_file():
             return self.file_response(target)
@@ -146,6 +155,24 @@ class Responder:
             return None
         headers = {"Last-Modified": http_date(folder.stat().st_mtime)}
         return MirrorResponse(200, "application/json", body, headers)
+
+    def sec_refusal(self, request: MirrorRequest) -> MirrorResponse | None:
+        """What SEC answers instead of the file: undeclared tool, block or throttle; else None."""
+        if not declares_contact(request.user_agent):
+            return self.error_file(403, AUTOMATED_TOOL_PAGE, _FALLBACK_FORBIDDEN)
+        verdict = self.policy.decide(request.arrival)
+        return None if verdict is None else self.refusal(verdict)
+
+    def refusal(self, verdict: Verdict) -> MirrorResponse:
+        """SEC refusing a request: its block page, or a throttling status with Retry-After."""
+        if verdict.block_page == UNDECLARED_TOOL_PAGE:
+            return self.error_file(verdict.status, AUTOMATED_TOOL_PAGE, _FALLBACK_FORBIDDEN)
+        if verdict.block_page is not None:
+            return self.error_file(verdict.status, RATE_EXCEEDED_PAGE, _FALLBACK_RATE_EXCEEDED)
+        headers = {}
+        if verdict.retry_after is not None:
+            headers["Retry-After"] = f"{verdict.retry_after:g}"
+        return MirrorResponse(verdict.status, "text/html", _THROTTLED_BODY, headers)
 
     def not_found(self, host: str | None) -> MirrorResponse:
         """404 as the host sends it: S3's NoSuchKey XML on data.sec.gov, HTML elsewhere."""

@@ -15,6 +15,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from filings_crawler.mirror.policy import SecPolicy
 from filings_crawler.mirror.requestlog import RequestLog, RequestRecord
 from filings_crawler.mirror.responder import MirrorRequest, MirrorResponse, Responder
 
@@ -57,9 +58,11 @@ class MirrorHandler(BaseHTTPRequestHandler):
         """HEAD: as GET, without the body."""
         self.dispatch()
 
+    script_body: bytes | None = None
+
     def do_POST(self) -> None:
         """POST: meaningful for control paths only; the mirrored hosts answer 405."""
-        self.discard_body()
+        self.script_body = self.read_body()
         self.dispatch()
 
     def dispatch(self) -> None:
@@ -93,6 +96,7 @@ class MirrorHandler(BaseHTTPRequestHandler):
                 status=response.status,
                 user_agent=request.user_agent,
                 bytes_sent=0 if self.command == "HEAD" else len(response.body),
+                accept_encoding=request.accept_encoding,
             )
         )
         try:
@@ -109,10 +113,18 @@ class MirrorHandler(BaseHTTPRequestHandler):
         if name == "requests":
             payload = [record.as_dict() for record in log.records()]
         elif name == "stats":
-            payload = log.stats()
+            payload = {**log.stats(), **self.server.responder.policy.stats()}
         elif name == "reset":
             log.clear()
+            self.server.responder.policy.reset()
             payload = {"reset": True}
+        elif name == "script" and self.command == "POST":
+            try:
+                self.server.responder.policy.configure(json.loads(self.script_body or b"{}"))
+            except (ValueError, TypeError) as error:
+                body = json.dumps({"error": f"bad script: {error}"}).encode()
+                return MirrorResponse(400, "application/json", body)
+            payload = {"scripted": True}
         else:
             return MirrorResponse(404, "application/json", b'{"error": "unknown control path"}')
         return MirrorResponse(200, "application/json", json.dumps(payload).encode())
@@ -128,15 +140,14 @@ class MirrorHandler(BaseHTTPRequestHandler):
         if self.command != "HEAD":
             self.wfile.write(response.body)
 
-    def discard_body(self) -> None:
-        """Read a request body so the next keep-alive request starts at a request line."""
+    def read_body(self) -> bytes:
+        """Read a request body, so the next keep-alive request starts at a request line."""
         try:
             length = int(self.headers.get("Content-Length") or 0)
         except ValueError:
             length = 0
             self.close_connection = True
-        if length > 0:
-            self.rfile.read(length)
+        return self.rfile.read(length) if length > 0 else b""
 
     def log_message(self, format: str, *args: Any) -> None:
         """Silenced: a crawl makes thousands of requests; `/_mirror/requests` has them all."""
@@ -199,7 +210,9 @@ class EdgarMirror:
     response. The request log outlives `stop`, so tests can inspect it afterwards.
     """
 
-    def __init__(self, root: Path, port: int = 0, latency: float = 0.0) -> None:
+    def __init__(
+        self, root: Path, port: int = 0, latency: float = 0.0, policy: SecPolicy | None = None
+    ) -> None:
         root = Path(root)
         if not root.is_dir():
             raise FileNotFoundError(f"EDGAR mirror root is not a folder: {root}")
@@ -209,6 +222,7 @@ class EdgarMirror:
             raise ValueError(f"latency must not be negative, not {latency}")
         self.root = root
         self.latency = latency
+        self.policy = policy if policy is not None else SecPolicy()
         self._requested_port = port
         self._log = RequestLog()
         self._server: MirrorServer | None = None
@@ -218,7 +232,9 @@ class EdgarMirror:
         """Bind and serve in a daemon thread; returns self."""
         if self._server is not None:
             raise RuntimeError("EDGAR mirror already started")
-        server = MirrorServer(Responder(self.root), self._log, self._requested_port, self.latency)
+        server = MirrorServer(
+            Responder(self.root, self.policy), self._log, self._requested_port, self.latency
+        )
         self._server = server
         self._thread = threading.Thread(
             target=server.serve_forever,
@@ -258,12 +274,13 @@ class EdgarMirror:
         return self._log.records()
 
     def stats(self) -> dict[str, Any]:
-        """`{"requests": n, "by_status": {...}, "max_in_any_window": m}` (1-second windows)."""
-        return self._log.stats()
+        """The request log's figures (1-second windows) and what the SEC policy refused."""
+        return {**self._log.stats(), **self.policy.stats()}
 
     def reset(self) -> None:
-        """Clear the request log."""
+        """Clear the request log and the SEC policy's state."""
         self._log.clear()
+        self.policy.reset()
 
     def __enter__(self) -> EdgarMirror:
         if self._server is None:

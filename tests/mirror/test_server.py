@@ -390,6 +390,11 @@ def test_request_log_and_stats(fresh: EdgarMirror):
         "requests": 5,
         "by_status": {"200": 4, "403": 1},
         "max_in_any_window": 5,
+        # The request without a declared User-Agent is refused before the SEC policy sees it.
+        "sec_requests": 4,
+        "rate_violations": 0,
+        "refused": 0,
+        "enforce_rate": None,
     }
     assert fresh.stats() == json.loads(raw)
     _, _, raw_requests = fetch(f"{fresh.url}/_mirror/requests")
@@ -404,6 +409,7 @@ def test_request_log_and_stats(fresh: EdgarMirror):
         "status",
         "user_agent",
         "bytes_sent",
+        "accept_encoding",
     }
     assert first["method"] == "GET"
     assert first["path"] == f"/{SUBMISSIONS}"

@@ -1,0 +1,1 @@
+"""SEC's request budget: one sliding-window limit for every SEC request, and the backoff guarding it."""

@@ -1,0 +1,205 @@
+"""Crawls of the mirror, enforcing SEC's limit like SEC: never over it, and backing off when told."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+
+import pytest
+import pytest_twisted
+import scrapy
+from scrapy.http import Response
+from twisted.python.failure import Failure
+
+from filings_crawler.mirror import run_mirror_process
+from tests.conftest import EDGAR_SAMPLE, TEST_USER_AGENT
+from tests.crawling import crawl, mirror_control, project_settings
+
+pytestmark = pytest.mark.e2e
+
+SUBMISSIONS = "submissions/CIK0000320193.json"
+
+
+class ProbeSpider(scrapy.Spider):
+    """Fetches one SEC file many times (and whatever else it is given), keeping every outcome."""
+
+    name = "budget_probe"
+
+    def __init__(self, urls: list[str], **kwargs: Any):
+        super().__init__(**kwargs)
+        self.urls = urls
+        self.parsed: list[str] = []
+        self.failures: list[str] = []
+
+    async def start(self) -> AsyncIterator[Any]:
+        for url in self.urls:
+            yield scrapy.Request(url, dont_filter=True, errback=self.failed)
+
+    def parse(self, response: Response) -> Iterator[Any]:
+        # Whatever reaches the spider must be the document: a block page here would be a bug.
+        json.loads(response.body)
+        self.parsed.append(response.url)
+        yield from ()
+
+    def failed(self, failure: Failure) -> None:
+        self.failures.append(repr(failure.value))
+
+
+@pytest.fixture
+def enforcing_mirror() -> Iterator[str]:
+    """The sample, served by a mirror that blocks like SEC over 10 requests/s, 100 ms per answer."""
+    with run_mirror_process(EDGAR_SAMPLE, latency=0.1, enforce_rate=10, block_seconds=600) as url:
+        yield url
+
+
+def probe_urls(mirror_url: str, count: int) -> list[str]:
+    return [f"{mirror_url}/data.sec.gov/{SUBMISSIONS}?n={n}" for n in range(count)]
+
+
+@pytest.mark.parametrize(
+    "autothrottle",
+    [
+        {},
+        {"AUTOTHROTTLE_ENABLED": True, "AUTOTHROTTLE_START_DELAY": 0, "AUTOTHROTTLE_MAX_DELAY": 0},
+    ],
+    ids=["plain", "autothrottle-on"],
+)
+@pytest_twisted.ensureDeferred
+async def test_a_crawl_never_exceeds_the_limit_and_uses_it(
+    engine, database_url, enforcing_mirror, tmp_path, autothrottle
+):
+    # AutoThrottle can lower a slot's delay, but the limit is not a delay: it stays.
+    settings = project_settings(database_url, enforcing_mirror, tmp_path, **autothrottle)
+    crawler = await crawl(settings, ProbeSpider, urls=probe_urls(enforcing_mirror, 80))
+    spider = crawler.spider
+    assert isinstance(spider, ProbeSpider)
+    assert len(spider.parsed) == 80
+    assert spider.failures == []
+
+    stats = mirror_control(enforcing_mirror, "stats")
+    assert stats["rate_violations"] == 0
+    assert stats["by_status"] == {"200": 80}
+    assert stats["max_in_any_window"] <= 10
+    # Close to the limit: the arrivals' own mean rate, as the server saw it.
+    arrivals = sorted(r["arrival"] for r in mirror_control(enforcing_mirror, "requests"))
+    assert (len(arrivals) - 1) / (arrivals[-1] - arrivals[0]) >= 9.0
+    # Declared identity and compression on every request.
+    requests = mirror_control(enforcing_mirror, "requests")
+    assert {r["user_agent"] for r in requests} == {TEST_USER_AGENT}
+    assert {r["accept_encoding"] for r in requests} == {"gzip, deflate"}
+
+    crawl_stats = crawler.stats.get_stats() if crawler.stats else {}
+    assert crawl_stats["budget/sec/requests_started"] == 80
+    assert crawl_stats["budget/sec/max_requests_in_one_second"] <= 10
+    assert crawl_stats["budget/sec/rate_current"] == 10
+
+
+@pytest_twisted.ensureDeferred
+async def test_after_a_429_burst_and_a_block_the_crawl_backs_off_and_finishes(
+    engine, database_url, enforcing_mirror, tmp_path
+):
+    mirror_control(
+        enforcing_mirror,
+        "script",
+        {
+            "answers": [{"at": 10, "count": 4, "status": 429, "retry_after": 1}],
+            "blocks": [{"at": 30, "seconds": 2, "page": "rate_threshold"}],
+        },
+    )
+    settings = project_settings(
+        database_url,
+        enforcing_mirror,
+        tmp_path,
+        SEC_BLOCK_COOLDOWN="3",
+        SEC_MAX_BLOCKS="3",
+        SEC_RECOVERY_SECONDS="1",
+    )
+    crawler = await crawl(settings, ProbeSpider, urls=probe_urls(enforcing_mirror, 50))
+    spider = crawler.spider
+    assert isinstance(spider, ProbeSpider)
+    # Nothing missing: every URL reached the spider as the real document, once.
+    assert sorted(spider.parsed) == sorted(probe_urls(enforcing_mirror, 50))
+    assert spider.failures == []
+
+    requests = mirror_control(enforcing_mirror, "requests")
+    stats = mirror_control(enforcing_mirror, "stats")
+    assert stats["rate_violations"] == 0
+    assert stats["max_in_any_window"] <= 10
+    # Retry-After: 1 was honoured: after the first 429 nothing arrived for most of a second.
+    first_429 = min(r["arrival"] for r in requests if r["status"] == 429)
+    assert not [r for r in requests if first_429 + 0.15 < r["arrival"] < first_429 + 0.9]
+    # The block: after the first block page, silence for the cooldown, but for requests that
+    # were already on their way.
+    first_block = min(r["arrival"] for r in requests if r["status"] == 403)
+    during = [r for r in requests if first_block + 0.15 < r["arrival"] < first_block + 2.9]
+    assert during == []
+    assert [r for r in requests if r["status"] == 403 and r["arrival"] > first_block + 2.9] == []
+
+    crawl_stats = crawler.stats.get_stats() if crawler.stats else {}
+    assert crawl_stats["budget/sec/blocks"] == 1
+    assert crawl_stats["budget/sec/block_pages/rate_threshold"] == 1
+    assert crawl_stats["budget/sec/backoffs"] >= 1
+    assert crawl_stats["downloader/response_status_count/429"] == 4
+    assert crawl_stats["finish_reason"] == "finished"
+
+
+@pytest_twisted.ensureDeferred
+async def test_too_many_blocks_stop_the_crawl_cleanly(
+    engine, database_url, enforcing_mirror, tmp_path
+):
+    mirror_control(enforcing_mirror, "script", {"blocks": [{"at": 5, "seconds": 60}]})
+    settings = project_settings(
+        database_url, enforcing_mirror, tmp_path, SEC_BLOCK_COOLDOWN="1", SEC_MAX_BLOCKS="2"
+    )
+    crawler = await crawl(settings, ProbeSpider, urls=probe_urls(enforcing_mirror, 40))
+    crawl_stats = crawler.stats.get_stats() if crawler.stats else {}
+    assert crawl_stats["finish_reason"] == "sec_blocked"
+    assert crawl_stats["budget/sec/blocks"] == 2
+    spider = crawler.spider
+    assert isinstance(spider, ProbeSpider)
+    assert len(spider.parsed) < 40  # it stopped, and nothing it parsed was a block page
+    refused = [r for r in mirror_control(enforcing_mirror, "requests") if r["status"] == 403]
+    # The requests in flight when the block began, and one retry after the first cooldown.
+    assert len(refused) <= 8 + 1
+    from sqlalchemy import text
+
+    with engine.connect() as conn:
+        status, reason = conn.execute(
+            text("SELECT status, metadata->>'close_reason' FROM execution_runs")
+        ).one()
+    assert (status, reason) == ("failed", "sec_blocked")
+
+
+@pytest_twisted.ensureDeferred
+async def test_a_404_is_final_and_other_hosts_are_never_fetched(
+    engine, database_url, enforcing_mirror, tmp_path
+):
+    urls = [
+        f"{enforcing_mirror}/data.sec.gov/submissions/CIK0000000001.json",
+        f"{enforcing_mirror}/www.example.com/Archives/evil.htm",
+        "http://203.0.113.1/www.sec.gov/Archives/edgar/data/1/x.htm",
+    ]
+    settings = project_settings(database_url, enforcing_mirror, tmp_path)
+    crawler = await crawl(settings, ProbeSpider, urls=urls)
+    spider = crawler.spider
+    assert isinstance(spider, ProbeSpider)
+    assert len(spider.failures) == 3
+    requests = mirror_control(enforcing_mirror, "requests")
+    assert [(r["path"], r["status"]) for r in requests] == [
+        ("/data.sec.gov/submissions/CIK0000000001.json", 404)
+    ]
+    crawl_stats = crawler.stats.get_stats() if crawler.stats else {}
+    assert crawl_stats["budget/refused_offsite"] == 2
+
+
+def test_the_connection_pool_never_resends_by_itself(database_url, mirror_url, tmp_path):
+    # Twisted's pool would re-send a GET on a reset kept-alive connection outside the budget;
+    # the project's handler turns that off so Scrapy's retry (through the budget) does it.
+    from scrapy.utils.test import get_crawler
+
+    from filings_crawler.budget.handler import BudgetedHTTPDownloadHandler
+
+    settings = project_settings(database_url, mirror_url, tmp_path)
+    handler = BudgetedHTTPDownloadHandler(get_crawler(settings_dict=dict(settings)))
+    assert handler._pool.retryAutomatically is False

@@ -1,0 +1,53 @@
+"""Running a crawl inside the test process, with the project's settings pointed at a mirror."""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+from scrapy import Spider
+from scrapy.crawler import Crawler, CrawlerRunner
+from scrapy.settings import Settings
+from scrapy.utils.project import get_project_settings
+
+from tests.conftest import TEST_USER_AGENT
+
+
+def project_settings(
+    database_url: str, mirror_url: str, tmp_path: Path, **overrides: Any
+) -> Settings:
+    """The project's settings as a job would have them, on the test database and the mirror."""
+    settings = get_project_settings()
+    settings.setdict(
+        {
+            "SEC_USER_AGENT": TEST_USER_AGENT,
+            "DATABASE_URL": database_url,
+            "DB_HOST": "",
+            "SEC_WWW_BASE_URL": f"{mirror_url}/www.sec.gov",
+            "SEC_DATA_BASE_URL": f"{mirror_url}/data.sec.gov",
+            "NASDAQ_TRADER_BASE_URL": f"{mirror_url}/www.nasdaqtrader.com",
+            "STORAGE_ROOT": str(tmp_path / "filings"),
+            "LISTINGS_REF_DIR": str(tmp_path / "listings_ref"),
+            "LOG_DIR": "",
+            **overrides,
+        },
+        priority="cmdline",
+    )
+    return settings
+
+
+async def crawl(settings: Settings, spidercls: type[Spider], **arguments: Any) -> Crawler:
+    """Run one crawl to its end in this process's reactor; return the crawler (stats, spider)."""
+    crawler = CrawlerRunner(settings).create_crawler(spidercls)
+    await crawler.crawl(**arguments)
+    return crawler
+
+
+def mirror_control(mirror_url: str, name: str, payload: dict[str, Any] | None = None) -> Any:
+    """GET (or POST `payload` to) the mirror's /_mirror/<name> and return its JSON."""
+    data = None if payload is None else json.dumps(payload).encode()
+    request = urllib.request.Request(f"{mirror_url}/_mirror/{name}", data=data)
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.load(response)
