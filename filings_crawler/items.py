@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 
 @dataclass
@@ -47,3 +47,52 @@ class ListingsSnapshot:
     """Every symbol directory file of one crawl: together they replace `listings_ref`."""
 
     files: list[SymbolDirectoryFile]
+
+
+@dataclass
+class CompanyProfile:
+    """What a company's submissions JSON says about it, and what went wrong reading it.
+
+    `fetched` is False when the file itself could not be had (404, malformed): then only `problems`
+    is recorded and the company's metadata stays as it was.
+    """
+
+    cik: int
+    fetched: bool
+    name: str | None = None
+    entity_type: str | None = None
+    sic: str | None = None
+    sic_description: str | None = None
+    state_of_incorporation: str | None = None
+    fiscal_year_end: str | None = None
+    tickers: list[str] = field(default_factory=list)
+    exchanges: list[str] = field(default_factory=list)
+    former_names: list[dict[str, object]] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+@dataclass
+class QueuedArtifact:
+    """A file of a filing to be stored: queued as `pending_download` until it is."""
+
+    kind: str  # "html", "image" or "xbrl"
+    source_url: str
+
+
+@dataclass
+class Filing:
+    """An in-scope filing (10-K, 10-Q, ... in the date window) and the artifacts it queues."""
+
+    accession_number: str
+    cik: int
+    form: str
+    filing_date: date
+    report_date: date | None
+    acceptance_datetime: datetime | None
+    primary_document: str
+    primary_doc_description: str | None
+    is_xbrl: bool
+    is_inline_xbrl: bool
+    size_bytes: int | None
+    last_error: str | None = None
+    artifacts: list[QueuedArtifact] = field(default_factory=list)

@@ -5,8 +5,11 @@ from __future__ import annotations
 import argparse
 
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
+from scrapy.settings import BaseSettings
+from scrapy.spiderloader import get_spider_loader
 
-from filings_crawler.cli import prepare_job
+from filings_crawler.cli import fail, prepare_job
+from filings_crawler.spiders.arguments import ArgumentError
 
 
 class Command(ScrapyCrawlCommand):
@@ -17,3 +20,17 @@ class Command(ScrapyCrawlCommand):
         # and not one request sent.
         job = args[0] if args else "crawl"
         prepare_job(self.settings, job)
+        if args:
+            check_spider_arguments(self.settings, args[0], opts.spargs)
+
+
+def check_spider_arguments(settings: BaseSettings, name: str, spargs: dict[str, str]) -> None:
+    """Build the spider once, outside the crawl, so a bad `-a` is one line and no request."""
+    try:
+        spidercls = get_spider_loader(settings).load(name)
+    except KeyError:
+        return  # Scrapy reports an unknown spider itself
+    try:
+        spidercls(**spargs)
+    except ArgumentError as error:
+        fail([str(error)])

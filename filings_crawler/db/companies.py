@@ -3,14 +3,25 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
-from sqlalchemy import Connection, bindparam, func, select, tuple_, update
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Text,
+    bindparam,
+    case,
+    func,
+    select,
+    tuple_,
+    update,
+)
+from sqlalchemy.dialects.postgresql import ARRAY, insert
 
 from filings_crawler.db.listings import load_listings
 from filings_crawler.db.tables import companies
-from filings_crawler.items import Company
-from filings_crawler.sec.exchanges import enrich_companies
+from filings_crawler.items import Company, CompanyProfile
+from filings_crawler.sec.exchanges import TARGET_EXCHANGES, enrich_companies
 
 
 def upsert_companies(conn: Connection, records: Sequence[Company]) -> int:
@@ -95,3 +106,98 @@ def count_by_exchange(conn: Connection) -> dict[str, int]:
         .order_by(func.count().desc())
     ).all()
     return dict(rows)
+
+
+def load_targets(
+    conn: Connection,
+    *,
+    exchanges: Sequence[str] = TARGET_EXCHANGES,
+    ciks: Sequence[int] | None = None,
+    limit: int | None = None,
+) -> list[int]:
+    """The CIKs of targeted companies (listed on a target exchange), in CIK order."""
+    query = select(companies.c.cik).where(companies.c.exchange.in_(exchanges))
+    if ciks is not None:
+        query = query.where(companies.c.cik.in_(ciks))
+    query = query.order_by(companies.c.cik)
+    if limit is not None:
+        query = query.limit(limit)
+    return list(conn.execute(query).scalars())
+
+
+def upsert_profiles(conn: Connection, profiles: Sequence[CompanyProfile]) -> int:
+    """Record what each company's submissions JSON said, and the problems reading it.
+
+    The enriched exchange is never touched. SEC's tickers replace the known ones when SEC lists
+    any, and the primary ticker stays while it is still one of them. `updated_at` moves only when
+    the metadata really changed, so a rerun on the same files changes nothing but the fetch time.
+    """
+    fetched = [p for p in profiles if p.fetched]
+    failed = [p for p in profiles if not p.fetched]
+    if failed:
+        conn.execute(
+            update(companies)
+            .where(companies.c.cik == bindparam("b_cik"))
+            .values(last_error=bindparam("b_error")),
+            [{"b_cik": p.cik, "b_error": "; ".join(p.problems) or None} for p in failed],
+        )
+    if not fetched:
+        return len(profiles)
+    text_array = ARRAY(Text)
+    new_tickers = bindparam("b_tickers", type_=text_array)
+    new_exchanges = bindparam("b_exchanges", type_=text_array)
+    new_values: dict[str, ColumnElement[Any]] = {
+        name: bindparam(f"b_{name}", type_=companies.c[name].type)
+        for name in (
+            "name",
+            "entity_type",
+            "sic",
+            "sic_description",
+            "state_of_incorporation",
+            "fiscal_year_end",
+            "former_names",
+        )
+    }
+    # An empty list from SEC says nothing: keep what the ticker files gave.
+    new_values["tickers"] = case(
+        (func.cardinality(new_tickers) > 0, new_tickers), else_=companies.c.tickers
+    )
+    new_values["primary_ticker"] = case(
+        (func.cardinality(new_tickers) == 0, companies.c.primary_ticker),
+        (companies.c.primary_ticker == func.any(new_tickers), companies.c.primary_ticker),
+        else_=bindparam("b_first_ticker", type_=companies.c.primary_ticker.type),
+    )
+    new_values["sec_exchanges"] = case(
+        (func.cardinality(new_exchanges) > 0, new_exchanges), else_=companies.c.sec_exchanges
+    )
+    changed = tuple_(*(companies.c[name] for name in new_values)).is_distinct_from(
+        tuple_(*new_values.values())
+    )
+    conn.execute(
+        update(companies)
+        .where(companies.c.cik == bindparam("b_cik"))
+        .values(
+            **new_values,
+            last_error=bindparam("b_error"),
+            submissions_fetched_at=func.now(),
+            updated_at=case((changed, func.now()), else_=companies.c.updated_at),
+        ),
+        [
+            {
+                "b_cik": p.cik,
+                "b_error": "; ".join(p.problems) or None,
+                "b_tickers": p.tickers,
+                "b_first_ticker": p.tickers[0] if p.tickers else None,
+                "b_exchanges": p.exchanges,
+                "b_name": p.name,
+                "b_entity_type": p.entity_type,
+                "b_sic": p.sic,
+                "b_sic_description": p.sic_description,
+                "b_state_of_incorporation": p.state_of_incorporation,
+                "b_fiscal_year_end": p.fiscal_year_end,
+                "b_former_names": p.former_names,
+            }
+            for p in fetched
+        ],
+    )
+    return len(profiles)

@@ -20,7 +20,10 @@ logger = logging.getLogger(__name__)
 _STATUS_BY_REASON = {"finished": "succeeded", "shutdown": "cancelled"}
 
 
-def run_status(reason: str) -> str:
+def run_status(reason: str, stats: dict[str, Any] | None = None) -> str:
+    """The run's outcome; a crawl that could not store what it found failed, however it ended."""
+    if stats and stats.get("database/write_errors"):
+        return "failed"
     return _STATUS_BY_REASON.get(reason, "failed")
 
 
@@ -51,8 +54,9 @@ class RunAudit:
         if self.run_id is None:
             return
         assert self.crawler.stats is not None
-        metadata = {"close_reason": reason, "stats": _json_safe(self.crawler.stats.get_stats())}
-        status = run_status(reason)
+        stats = self.crawler.stats.get_stats()
+        metadata = {"close_reason": reason, "stats": _json_safe(stats)}
+        status = run_status(reason, stats)
         await in_thread(self._close, self.run_id, status, metadata)
         logger.info("Run %s %s (%s)", self.run_id, status, reason)
 

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from scrapy.crawler import Crawler
+from scrapy.utils.defer import deferred_from_coro
 from sqlalchemy import Connection
+from sqlalchemy.exc import DBAPIError, OperationalError
 
-from filings_crawler.db.companies import upsert_companies
+from filings_crawler.db.companies import upsert_companies, upsert_profiles
 from filings_crawler.db.engine import engine_from_settings
-from filings_crawler.items import Company
+from filings_crawler.db.filings import upsert_filings
+from filings_crawler.items import Company, CompanyProfile, Filing
 from filings_crawler.threads import in_thread
 
 logger = logging.getLogger(__name__)
@@ -19,14 +23,27 @@ logger = logging.getLogger(__name__)
 # Each record type and the function that upserts a batch of it.
 WRITERS: dict[type, tuple[str, Callable[[Connection, Sequence[Any]], int]]] = {
     Company: ("companies", upsert_companies),
+    CompanyProfile: ("company_profiles", upsert_profiles),
+    Filing: ("filings", upsert_filings),
 }
+
+# Seconds to wait before each new attempt when the server cannot be reached (a restart, a
+# failover): about half a minute in all before the crawl gives up and stops.
+RECONNECT_DELAYS = (1.0, 2.0, 4.0, 8.0, 16.0)
+
+
+class DatabaseUnavailable(Exception):
+    """A batch could not be written; the crawl stops rather than go on without storing."""
 
 
 class DatabasePipeline:
     """Buffers records by type and writes each buffer in one transaction when it is full.
 
     A batch is written before the item that filled it is passed on, and every buffer is written
-    when the spider closes, so a finished crawl has stored everything it yielded.
+    when the spider closes, so a finished crawl has stored everything it yielded. A write that
+    fails because the server is away is tried again; one that still fails, or fails for any
+    other reason, stops the crawl (close reason `database_error`) and fails the run: nothing is
+    silently dropped, and what was not stored is found again by the next run.
     """
 
     def __init__(self, crawler: Crawler, batch_size: int):
@@ -57,12 +74,49 @@ class DatabasePipeline:
         if not batch:
             return
         table, writer = WRITERS[kind]
-        changed = await in_thread(self._write, writer, batch)
         stats = self.crawler.stats
         assert stats is not None
+        try:
+            changed = await in_thread(self._write, table, writer, batch)
+        except DatabaseUnavailable as error:
+            stats.inc_value("database/write_errors")
+            stats.inc_value(f"database/{table}/lost_in_failed_batches", len(batch))
+            logger.critical("%s; stopping the crawl", error, extra={"table": table})
+            engine = self.crawler.engine
+            if engine is not None and engine.running:
+                deferred_from_coro(engine.close_spider_async(reason="database_error"))
+            return
         stats.inc_value(f"database/{table}/upserted", len(batch))
         stats.inc_value(f"database/{table}/changed", changed)
 
-    def _write(self, writer: Callable[[Connection, Sequence[Any]], int], batch: list[Any]) -> int:
-        with engine_from_settings(self.crawler.settings).begin() as conn:
-            return writer(conn, batch)
+    def _write(
+        self, table: str, writer: Callable[[Connection, Sequence[Any]], int], batch: list[Any]
+    ) -> int:
+        engine = engine_from_settings(self.crawler.settings)
+        for attempt, delay in enumerate((*RECONNECT_DELAYS, None), start=1):
+            try:
+                with engine.begin() as conn:
+                    return writer(conn, batch)
+            except OperationalError as error:
+                if delay is None:
+                    raise DatabaseUnavailable(
+                        f"could not write {len(batch)} {table} rows after {attempt} attempts: "
+                        f"{_first_line(error)}"
+                    ) from error
+                logger.warning(
+                    "Database unavailable writing %s (attempt %d): %s; retrying in %.0f s",
+                    table,
+                    attempt,
+                    _first_line(error),
+                    delay,
+                )
+                time.sleep(delay)
+            except DBAPIError as error:
+                raise DatabaseUnavailable(
+                    f"could not write {len(batch)} {table} rows: {_first_line(error)}"
+                ) from error
+        raise AssertionError("unreachable")
+
+
+def _first_line(error: DBAPIError) -> str:
+    return str(error.orig or error).strip().splitlines()[0]

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
-
-import orjson
 
 from filings_crawler.items import Company
+from filings_crawler.sec import values
 from filings_crawler.sec.errors import FormatError
 
 EXCHANGE_FIELDS = ("cik", "name", "ticker", "exchange")
@@ -25,7 +23,7 @@ class TickerEntry:
 
 def parse_company_tickers(body: bytes, source: str = "company_tickers.json") -> list[TickerEntry]:
     """Every entry of company_tickers.json (`{"0": {"cik_str", "ticker", "title"}, ...}`)."""
-    document = _load_json(body, source)
+    document = values.load_json(body, source)
     if not isinstance(document, dict):
         raise FormatError(source, f"expected a JSON object, got {type(document).__name__}")
     entries = []
@@ -46,7 +44,7 @@ def parse_company_tickers_exchange(
     body: bytes, source: str = "company_tickers_exchange.json"
 ) -> list[TickerEntry]:
     """Every row of company_tickers_exchange.json, its columns found by the names in `fields`."""
-    document = _load_json(body, source)
+    document = values.load_json(body, source)
     if not isinstance(document, dict) or "fields" not in document or "data" not in document:
         raise FormatError(source, "expected an object with 'fields' and 'data'")
     fields, rows = document["fields"], document["data"]
@@ -92,13 +90,6 @@ def merge_companies(
     return [companies[cik] for cik in sorted(companies)]
 
 
-def _load_json(body: bytes, source: str) -> Any:
-    try:
-        return orjson.loads(body)
-    except orjson.JSONDecodeError as exc:
-        raise FormatError(source, f"not valid JSON ({exc})") from exc
-
-
 def _entry(
     source: str,
     where: str,
@@ -108,12 +99,7 @@ def _entry(
     name: object,
     exchange: object = None,
 ) -> TickerEntry:
-    # SEC writes CIKs as JSON numbers; a string of digits (as in `cik_str`'s name) means the same.
-    if isinstance(cik, str) and cik.isascii() and cik.isdigit():
-        cik = int(cik)
-    # bool is an int to Python, but never a CIK.
-    if not isinstance(cik, int) or isinstance(cik, bool) or cik <= 0:
-        raise FormatError(source, f"{where}: CIK {cik!r} is not a positive integer")
+    cik = values.cik(cik, source, where)
     if not isinstance(ticker, str) or not ticker.strip():
         raise FormatError(source, f"{where}: ticker {ticker!r} is empty or not a string")
     if not isinstance(name, str):

@@ -26,7 +26,11 @@ class EdgarSpider(scrapy.Spider):
         super().__init__(*args, **kwargs)
         # What the crawl was asked to do (-a name=value), recorded in execution_runs; scrapyd's
         # own arguments (_job, _version) are not the user's.
-        self.arguments = {key: value for key, value in kwargs.items() if not key.startswith("_")}
+        self.arguments = {
+            key: value
+            for key, value in kwargs.items()
+            if not key.startswith("_") and value is not None
+        }
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> EdgarSpider:

@@ -1,0 +1,217 @@
+"""`scrapy crawl backfill`: each targeted company's submissions JSON → in-scope filings, queued."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+
+import scrapy
+from scrapy.http import Response
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.python.failure import Failure
+
+from filings_crawler.budget.middleware import BudgetExhausted
+from filings_crawler.db.companies import load_targets
+from filings_crawler.db.engine import engine_from_settings
+from filings_crawler.items import CompanyProfile, Filing, QueuedArtifact
+from filings_crawler.sec.errors import FormatError
+from filings_crawler.sec.exchanges import TARGET_EXCHANGES
+from filings_crawler.sec.submissions import (
+    FilingRow,
+    PageRef,
+    Submissions,
+    parse_submissions,
+    parse_submissions_page,
+    primary_document_name,
+    select_filings,
+)
+from filings_crawler.spiders import arguments
+from filings_crawler.spiders.base import EdgarSpider
+from filings_crawler.threads import in_thread
+
+
+class BackfillSpider(EdgarSpider):
+    """Arguments: `limit=N` (first N targeted companies by CIK), `exchange=NYSE[,NASDAQ]`,
+    `cik=320193,789019`, `download=no` (discover and queue only)."""
+
+    name = "backfill"
+
+    def __init__(
+        self,
+        limit: str | None = None,
+        exchange: str | None = None,
+        cik: str | None = None,
+        download: str | None = None,
+        **kwargs: Any,
+    ):
+        super().__init__(limit=limit, exchange=exchange, cik=cik, download=download, **kwargs)
+        self.limit = arguments.positive_int("limit", limit)
+        self.exchanges = arguments.choices("exchange", exchange, TARGET_EXCHANGES)
+        self.ciks = arguments.cik_list("cik", cik)
+        self.download = arguments.yes_no("download", download, default=True)
+
+    async def start(self) -> AsyncIterator[Any]:
+        targets = await in_thread(self.targets)
+        self.count("companies_targeted", len(targets))
+        if self.ciks is not None and (untargeted := sorted(set(self.ciks) - set(targets))):
+            self.logger.warning(
+                "Not targeted (unknown CIK, or not listed on %s): %s",
+                ", ".join(self.exchanges or TARGET_EXCHANGES),
+                ", ".join(map(str, untargeted)),
+            )
+        self.logger.info("Backfill of %d targeted companies", len(targets))
+        for cik in targets:
+            yield scrapy.Request(
+                self.urls.submissions(cik),
+                callback=self.parse_company,
+                errback=self.company_failed,
+                cb_kwargs={"cik": cik},
+            )
+
+    def targets(self) -> list[int]:
+        with engine_from_settings(self.settings).connect() as conn:
+            return load_targets(
+                conn,
+                exchanges=self.exchanges or TARGET_EXCHANGES,
+                ciks=self.ciks,
+                limit=self.limit,
+            )
+
+    # -- the company file and its pages ---------------------------------------------------------
+
+    def parse_company(self, response: Response, cik: int) -> Iterator[Any]:
+        self.count("submissions_fetched")
+        try:
+            submissions = parse_submissions(response.body, response.url)
+        except FormatError as error:
+            yield self.company_problem(cik, "malformed_submissions", str(error))
+            return
+        profile = self.profile(cik, submissions)
+        yield from self.in_scope(cik, submissions.recent.filings, profile)
+        start, end = self.config.filings_start_date, self.config.filings_end_date
+        pages = [page for page in submissions.pages if page.overlaps(start, end)]
+        yield from self.next_page(cik, pages, profile)
+
+    def profile(self, cik: int, submissions: Submissions) -> CompanyProfile:
+        problems = list(submissions.recent.problems)
+        if submissions.cik != cik:
+            problems.append(f"the file is for CIK {submissions.cik}, not {cik}")
+        for problem in problems:
+            self.report("malformed_filing_row", cik, problem)
+        return CompanyProfile(
+            cik=cik,
+            fetched=True,
+            name=submissions.name,
+            entity_type=submissions.entity_type,
+            sic=submissions.sic,
+            sic_description=submissions.sic_description,
+            state_of_incorporation=submissions.state_of_incorporation,
+            fiscal_year_end=submissions.fiscal_year_end,
+            tickers=submissions.tickers,
+            exchanges=submissions.exchanges,
+            former_names=submissions.former_names,
+            problems=problems,
+        )
+
+    def next_page(self, cik: int, pages: list[PageRef], profile: CompanyProfile) -> Iterator[Any]:
+        """The next overlapping page, or, after the last, the company's profile with every problem."""
+        if not pages:
+            yield profile
+            return
+        self.count("pages_requested")
+        yield scrapy.Request(
+            self.urls.submissions_page(pages[0].name),
+            callback=self.parse_page,
+            errback=self.page_failed,
+            cb_kwargs={"cik": cik, "pages": pages, "profile": profile},
+        )
+
+    def parse_page(
+        self, response: Response, cik: int, pages: list[PageRef], profile: CompanyProfile
+    ) -> Iterator[Any]:
+        try:
+            rows = parse_submissions_page(response.body, response.url)
+        except FormatError as error:
+            self.report("malformed_page", cik, str(error))
+            profile.problems.append(str(error))
+        else:
+            for problem in rows.problems:
+                self.report("malformed_filing_row", cik, problem)
+            profile.problems.extend(rows.problems)
+            yield from self.in_scope(cik, rows.filings, profile)
+        yield from self.next_page(cik, pages[1:], profile)
+
+    def page_failed(self, failure: Failure) -> Iterator[Any]:
+        request = failure.request  # type: ignore[attr-defined]
+        if failure.check(BudgetExhausted):
+            return
+        cik, pages, profile = (request.cb_kwargs[k] for k in ("cik", "pages", "profile"))
+        problem = f"{pages[0].name}: {_reason(failure)}"
+        self.report("page_unavailable", cik, problem)
+        profile.problems.append(problem)
+        yield from self.next_page(cik, pages[1:], profile)
+
+    def company_failed(self, failure: Failure) -> Iterator[Any]:
+        if failure.check(BudgetExhausted):
+            return  # the crawl is stopping; the next run asks again
+        cik = failure.request.cb_kwargs["cik"]  # type: ignore[attr-defined]
+        yield self.company_problem(
+            cik, "submissions_unavailable", f"submissions JSON: {_reason(failure)}"
+        )
+
+    def company_problem(self, cik: int, kind: str, problem: str) -> CompanyProfile:
+        self.report(kind, cik, problem)
+        return CompanyProfile(cik=cik, fetched=False, problems=[problem])
+
+    # -- filings --------------------------------------------------------------------------------
+
+    def in_scope(
+        self, cik: int, rows: list[FilingRow], profile: CompanyProfile
+    ) -> Iterator[Filing]:
+        config = self.config
+        for row in select_filings(
+            rows, config.filing_forms, config.filings_start_date, config.filings_end_date
+        ):
+            self.count("filings_in_scope")
+            yield self.filing(cik, row)
+
+    def filing(self, cik: int, row: FilingRow) -> Filing:
+        document, problem = primary_document_name(row.primary_document)
+        if problem:
+            self.report("primary_document", cik, f"{row.accession_number}: {problem}")
+        artifacts = []
+        if document is not None:
+            url = self.urls.filing_folder(cik, row.accession_number) + document
+            artifacts.append(QueuedArtifact("html", url))
+        return Filing(
+            accession_number=row.accession_number,
+            cik=cik,
+            form=row.form,
+            filing_date=row.filing_date,
+            report_date=row.report_date,
+            acceptance_datetime=row.acceptance_datetime,
+            primary_document=document or row.primary_document,
+            primary_doc_description=row.primary_doc_description,
+            is_xbrl=row.is_xbrl,
+            is_inline_xbrl=row.is_inline_xbrl,
+            size_bytes=row.size_bytes,
+            last_error=problem,
+            artifacts=artifacts,
+        )
+
+    # -- visibility -----------------------------------------------------------------------------
+
+    def count(self, name: str, value: int = 1) -> None:
+        assert self.crawler.stats is not None
+        self.crawler.stats.inc_value(f"backfill/{name}", value)
+
+    def report(self, kind: str, cik: int, problem: str) -> None:
+        """A problem with one company's data: logged with its CIK and counted; the crawl goes on."""
+        self.count(f"errors/{kind}")
+        self.logger.error("CIK %d: %s", cik, problem, extra={"cik": cik, "problem": kind})
+
+
+def _reason(failure: Failure) -> str:
+    if failure.check(HttpError):
+        return f"HTTP {failure.value.response.status}"  # type: ignore[union-attr]
+    return failure.getErrorMessage() or type(failure.value).__name__

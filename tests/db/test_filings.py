@@ -1,0 +1,142 @@
+"""Discovery's upserts: filings, the artifact queue and company profiles, idempotent by design."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import Engine, text
+
+from filings_crawler.db.companies import upsert_profiles
+from filings_crawler.db.filings import upsert_filings
+from filings_crawler.items import CompanyProfile, Filing, QueuedArtifact
+
+FOLDER = "http://mirror/www.sec.gov/Archives/edgar/data"
+
+
+def company(engine: Engine, cik: int, tickers: list[str], primary: str | None) -> None:
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO companies (cik, name, tickers, primary_ticker, exchange) "
+                "VALUES (:cik, 'X', :tickers, :primary, 'NYSE')"
+            ),
+            {"cik": cik, "tickers": tickers, "primary": primary},
+        )
+
+
+def filing(cik: int, accession: str = "0000320193-25-000057", **changes: object) -> Filing:
+    values: dict = {
+        "accession_number": accession,
+        "cik": cik,
+        "form": "10-Q",
+        "filing_date": date(2025, 5, 2),
+        "report_date": date(2025, 3, 29),
+        "acceptance_datetime": None,
+        "primary_document": "aapl-20250329.htm",
+        "primary_doc_description": "10-Q",
+        "is_xbrl": True,
+        "is_inline_xbrl": True,
+        "size_bytes": 100,
+        "artifacts": [
+            QueuedArtifact("html", f"{FOLDER}/{cik}/{accession.replace('-', '')}/aapl-20250329.htm")
+        ],
+    }
+    values.update(changes)
+    return Filing(**values)
+
+
+def rows(engine: Engine, query: str) -> list:
+    with engine.connect() as conn:
+        return list(conn.execute(text(query)).all())
+
+
+def test_a_filing_is_stored_once_and_a_rerun_changes_nothing(engine):
+    company(engine, 320193, ["AAPL"], "AAPL")
+    with engine.begin() as conn:
+        assert upsert_filings(conn, [filing(320193)]) == 1
+    stamp = rows(engine, "SELECT updated_at FROM filings")
+    with engine.begin() as conn:
+        assert upsert_filings(conn, [filing(320193)]) == 0
+    assert rows(engine, "SELECT updated_at FROM filings") == stamp
+    assert rows(engine, "SELECT count(*) FROM artifacts") == [(1,)]
+    # SEC corrects a listing: the row follows, the queue does not grow.
+    with engine.begin() as conn:
+        assert upsert_filings(conn, [filing(320193, size_bytes=200)]) == 1
+    assert rows(engine, "SELECT size_bytes FROM filings") == [(200,)]
+    assert rows(engine, "SELECT count(*) FROM artifacts") == [(1,)]
+
+
+def test_a_queued_artifact_keeps_its_state_when_rediscovered(engine):
+    company(engine, 320193, ["AAPL"], "AAPL")
+    with engine.begin() as conn:
+        upsert_filings(conn, [filing(320193)])
+        conn.execute(
+            text(
+                "UPDATE artifacts SET status = 'downloaded', storage_path = 'x', bytes = 1, "
+                "sha256 = repeat('a', 64)"
+            )
+        )
+        upsert_filings(conn, [filing(320193)])
+    assert rows(engine, "SELECT status FROM artifacts") == [("downloaded",)]
+
+
+def test_co_registrants_share_one_filing_owned_by_the_first(engine):
+    company(engine, 1, ["ONE"], "ONE")
+    company(engine, 2, ["TWO"], "TWO")
+    accession = "0000000001-24-000001"
+    with engine.begin() as conn:
+        upsert_filings(conn, [filing(1, accession), filing(2, accession)])
+        upsert_filings(conn, [filing(2, accession)])
+    assert rows(engine, "SELECT accession_number, cik FROM filings") == [(accession, 1)]
+    assert rows(engine, "SELECT source_url FROM artifacts") == [
+        (f"{FOLDER}/1/000000000124000001/aapl-20250329.htm",)
+    ]
+
+
+def test_profiles_update_metadata_and_keep_the_primary_ticker(engine):
+    company(engine, 1067983, ["BRK-B", "BRK-A"], "BRK-B")
+    profile = CompanyProfile(
+        cik=1067983,
+        fetched=True,
+        name="BERKSHIRE HATHAWAY INC",
+        sic="6331",
+        tickers=["BRK-A", "BRK-B"],
+        exchanges=["NYSE", "NYSE"],
+        former_names=[{"name": "OLD NAME", "from": "1990-01-01", "to": "2000-01-01"}],
+    )
+    with engine.begin() as conn:
+        upsert_profiles(conn, [profile])
+    [(tickers, primary, sic, exchanges, former, exchange)] = rows(
+        engine,
+        "SELECT tickers, primary_ticker, sic, sec_exchanges, former_names, exchange FROM companies",
+    )
+    assert (tickers, primary, sic) == (["BRK-A", "BRK-B"], "BRK-B", "6331")
+    assert exchanges == ["NYSE", "NYSE"]
+    assert former == profile.former_names
+    assert exchange == "NYSE"  # the enriched exchange is not SEC's column to change
+    stamp = rows(engine, "SELECT updated_at FROM companies")
+    with engine.begin() as conn:
+        upsert_profiles(conn, [profile])
+    assert rows(engine, "SELECT updated_at FROM companies") == stamp
+
+    # A primary ticker SEC no longer lists gives way to SEC's first; no tickers keeps them.
+    with engine.begin() as conn:
+        upsert_profiles(
+            conn, [CompanyProfile(cik=1067983, fetched=True, name="B", tickers=["BRKX"])]
+        )
+    assert rows(engine, "SELECT tickers, primary_ticker FROM companies") == [(["BRKX"], "BRKX")]
+    with engine.begin() as conn:
+        upsert_profiles(conn, [CompanyProfile(cik=1067983, fetched=True, name="B", tickers=[])])
+    assert rows(engine, "SELECT tickers, primary_ticker FROM companies") == [(["BRKX"], "BRKX")]
+
+
+def test_a_failed_fetch_records_the_problem_and_keeps_the_metadata(engine):
+    company(engine, 320193, ["AAPL"], "AAPL")
+    with engine.begin() as conn:
+        upsert_profiles(
+            conn, [CompanyProfile(cik=320193, fetched=True, name="Apple Inc.", sic="3571")]
+        )
+        upsert_profiles(conn, [CompanyProfile(cik=320193, fetched=False, problems=["HTTP 404"])])
+    assert rows(engine, "SELECT name, sic, last_error FROM companies") == [
+        ("Apple Inc.", "3571", "HTTP 404")
+    ]
