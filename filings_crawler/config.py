@@ -114,7 +114,11 @@ def environment_settings(environ: Mapping[str, str] | None = None) -> dict[str, 
         value = environ.get(variable.name)
         if value is None:
             value = from_file.get(variable.name)
-        values[variable.name] = variable.default if value is None else value
+        value = variable.default if value is None else value
+        # An empty value is no value: Scrapy's own default (None) stands, e.g. for
+        # AWS_ENDPOINT_URL, which Scrapy's S3 feed storage also reads.
+        if value != "":
+            values[variable.name] = value
     return values
 
 

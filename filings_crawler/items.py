@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from filings_crawler.storage.layout import FilingPlace
+
 
 @dataclass
 class Company:
@@ -96,3 +98,51 @@ class Filing:
     size_bytes: int | None
     last_error: str | None = None
     artifacts: list[QueuedArtifact] = field(default_factory=list)
+
+
+@dataclass
+class DocumentMember:
+    """A file already in hand (a zip member, or the primary document the spider fetched)."""
+
+    kind: str
+    name: str  # its file name in the SEC filing folder
+    source_url: str  # where SEC serves it on its own
+    # The bytes, until stored; then None, so the item no longer holds megabytes (and exports).
+    data: bytes | None = field(repr=False)
+
+
+@dataclass
+class ArtifactOutcome:
+    """What became of one artifact of a filing: stored, failed, or absent at SEC."""
+
+    kind: str
+    source_url: str
+    storage_path: str | None = None
+    sha256: str | None = None  # of the stored bytes
+    source_sha256: str | None = (
+        None  # of the bytes SEC served (differs only for the rewritten HTML)
+    )
+    size: int | None = None
+    error: str | None = None  # set: the attempt failed, and why
+    absent: bool = False  # an optional file SEC does not have (the extracted XBRL instance)
+    # Not attempted after all (the crawl stopped first): the artifact stays queued as it was.
+    attempted: bool = True
+
+
+@dataclass
+class FilingDocuments:
+    """The documents of one filing on their way to storage, and what became of each.
+
+    The spider fills `members` (files in hand) and `downloads` (files still to fetch); the
+    files pipeline fetches the downloads, the filing store pipeline writes the members, and
+    both add `outcomes`, which the database pipeline records.
+    """
+
+    place: FilingPlace
+    fetch_path: str | None  # "xbrl_zip" or "per_file"; None when only retrying single files
+    requests: int  # requests the spider made for this filing (downloads add theirs)
+    members: list[DocumentMember] = field(default_factory=list)
+    downloads: list[QueuedArtifact] = field(default_factory=list)
+    optional_urls: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    outcomes: list[ArtifactOutcome] = field(default_factory=list)

@@ -66,10 +66,23 @@ FEED_EXPORT_ENCODING = "utf-8"
 
 # One responsibility each, in this order; gaps leave room for the ones to come.
 ITEM_PIPELINES = {
+    "filings_crawler.pipelines.artifact_files.ArtifactFilesPipeline": 300,
+    "filings_crawler.pipelines.filing_store.FilingStorePipeline": 350,
     "filings_crawler.pipelines.listings_ref.ListingsRefPipeline": 400,
     "filings_crawler.pipelines.database.DatabasePipeline": 800,
 }
 DATABASE_BATCH_SIZE = 500
+
+# Exhibits (EX-31, EX-32, ...) are stored too when this is on; the dataset is the primary document,
+# its images and its XBRL files.
+STORE_EXHIBITS = False
+# A primary document of a few hundred MB exists; one of a GB is a fault, not a filing. The same
+# limit caps decompressed bodies, so a gzip bomb stops here too.
+DOWNLOAD_MAXSIZE = 512 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 64 * 1024 * 1024
+
+# With STORAGE_BACKEND=s3, item records are also exported to S3 in JSON-lines files of this many.
+EXPORT_BATCH_ITEM_COUNT = 1000
 
 # Raw symbol directory files are kept, one per version, beside the database.
 LISTINGS_REF_DIR = "data/listings_ref"

@@ -21,6 +21,9 @@ os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "filings_crawler.settings")
 from filings_crawler.db import embedded
 from filings_crawler.db.migrations import apply_migrations
 
+# A real S3 API for the tests that store there: moto's server on loopback.
+pytest_plugins = ("tests.s3_fixtures",)
+
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures"
 EDGAR_SAMPLE = FIXTURES / "edgar"

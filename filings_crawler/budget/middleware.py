@@ -220,7 +220,7 @@ class SecBudgetMiddleware:
     def stop(self, reason: str) -> None:
         self.stopping = True
         engine = self.crawler.engine
-        if engine is not None:
+        if engine is not None and engine.running:
             deferred_from_coro(engine.close_spider_async(reason=reason))
 
     def should_stop_waiting(self) -> bool:

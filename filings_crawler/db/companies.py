@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import (
@@ -108,21 +109,32 @@ def count_by_exchange(conn: Connection) -> dict[str, int]:
     return dict(rows)
 
 
+@dataclass(frozen=True)
+class Target:
+    """A targeted company: where its filings are stored follows from its exchange and ticker."""
+
+    cik: int
+    exchange: str
+    ticker: str | None
+
+
 def load_targets(
     conn: Connection,
     *,
     exchanges: Sequence[str] = TARGET_EXCHANGES,
     ciks: Sequence[int] | None = None,
     limit: int | None = None,
-) -> list[int]:
-    """The CIKs of targeted companies (listed on a target exchange), in CIK order."""
-    query = select(companies.c.cik).where(companies.c.exchange.in_(exchanges))
+) -> list[Target]:
+    """The targeted companies (listed on a target exchange), in CIK order."""
+    query = select(companies.c.cik, companies.c.exchange, companies.c.primary_ticker).where(
+        companies.c.exchange.in_(exchanges)
+    )
     if ciks is not None:
         query = query.where(companies.c.cik.in_(ciks))
     query = query.order_by(companies.c.cik)
     if limit is not None:
         query = query.limit(limit)
-    return list(conn.execute(query).scalars())
+    return [Target(*row) for row in conn.execute(query)]
 
 
 def upsert_profiles(conn: Connection, profiles: Sequence[CompanyProfile]) -> int:

@@ -8,23 +8,26 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from scrapy.crawler import Crawler
-from scrapy.utils.defer import deferred_from_coro
 from sqlalchemy import Connection
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from filings_crawler.db.companies import upsert_companies, upsert_profiles
+from filings_crawler.db.documents import record_documents
 from filings_crawler.db.engine import engine_from_settings
 from filings_crawler.db.filings import upsert_filings
-from filings_crawler.items import Company, CompanyProfile, Filing
+from filings_crawler.items import Company, CompanyProfile, Filing, FilingDocuments
+from filings_crawler.pipelines.stopping import stop_crawl
 from filings_crawler.threads import in_thread
 
 logger = logging.getLogger(__name__)
 
-# Each record type and the function that upserts a batch of it.
+# Each record type and the function that upserts a batch of it, in dependency order: a batch is
+# written only after the buffers of the types before it (documents need their filing's row).
 WRITERS: dict[type, tuple[str, Callable[[Connection, Sequence[Any]], int]]] = {
     Company: ("companies", upsert_companies),
     CompanyProfile: ("company_profiles", upsert_profiles),
     Filing: ("filings", upsert_filings),
+    FilingDocuments: ("documents", record_documents),
 }
 
 # Seconds to wait before each new attempt when the server cannot be reached (a restart, a
@@ -66,10 +69,15 @@ class DatabasePipeline:
         return item
 
     async def close_spider(self) -> None:
-        for kind in list(self.buffers):
+        for kind in WRITERS:
             await self.flush(kind)
 
     async def flush(self, kind: type) -> None:
+        for earlier in WRITERS:
+            if earlier is kind:
+                break
+            if self.buffers.get(earlier):
+                await self.flush(earlier)
         batch = self.buffers.pop(kind, [])
         if not batch:
             return
@@ -81,10 +89,7 @@ class DatabasePipeline:
         except DatabaseUnavailable as error:
             stats.inc_value("database/write_errors")
             stats.inc_value(f"database/{table}/lost_in_failed_batches", len(batch))
-            logger.critical("%s; stopping the crawl", error, extra={"table": table})
-            engine = self.crawler.engine
-            if engine is not None and engine.running:
-                deferred_from_coro(engine.close_spider_async(reason="database_error"))
+            stop_crawl(self.crawler, "database_error", str(error))
             return
         stats.inc_value(f"database/{table}/upserted", len(batch))
         stats.inc_value(f"database/{table}/changed", changed)

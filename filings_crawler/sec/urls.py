@@ -7,6 +7,10 @@ from typing import Any
 
 SYMBOL_DIRECTORY_FILES = ("nasdaqlisted.txt", "otherlisted.txt")
 
+# Filings link to their own images by absolute URL on SEC's real host too; those are fetched
+# through the configured base like every other SEC file.
+CANONICAL_WWW = "https://www.sec.gov"
+
 
 @dataclass(frozen=True)
 class EdgarUrls:
@@ -40,6 +44,10 @@ class EdgarUrls:
     def submissions_page(self, name: str) -> str:
         """A `filings.files` page, named as SEC names it (CIK##########-submissions-001.json)."""
         return f"{self.data}/submissions/{name}"
+
+    def image_prefixes(self) -> list[str]:
+        """Bases an image URL in a filing may start with to be fetched (from its own folder)."""
+        return sorted({f"{self.www}/", f"{CANONICAL_WWW}/"})
 
     def filing_folder(self, cik: int, accession_number: str) -> str:
         return f"{self.www}/Archives/edgar/data/{cik}/{accession_number.replace('-', '')}/"

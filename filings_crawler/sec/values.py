@@ -29,7 +29,9 @@ def cik(value: object, source: str, where: str) -> int:
         value = int(value)
     # bool is an int to Python, but never a CIK.
     if not isinstance(value, int) or isinstance(value, bool) or not 0 < value <= MAX_CIK:
-        raise FormatError(source, f"{where}: CIK {value!r} is not a positive integer of 10 digits or fewer")
+        raise FormatError(
+            source, f"{where}: CIK {value!r} is not a positive integer of 10 digits or fewer"
+        )
     return value
 
 

@@ -7,11 +7,11 @@ from typing import Any
 
 import scrapy
 from scrapy.http import Response
-from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from filings_crawler.budget.middleware import BudgetExhausted
-from filings_crawler.db.companies import load_targets
+from filings_crawler.db.companies import Target, load_targets
+from filings_crawler.db.documents import DocumentWork, known_accessions, load_document_work
 from filings_crawler.db.engine import engine_from_settings
 from filings_crawler.items import CompanyProfile, Filing, QueuedArtifact
 from filings_crawler.sec.errors import FormatError
@@ -26,13 +26,19 @@ from filings_crawler.sec.submissions import (
     select_filings,
 )
 from filings_crawler.spiders import arguments
-from filings_crawler.spiders.base import EdgarSpider
+from filings_crawler.spiders.documents import DocumentFetching, failure_reason
+from filings_crawler.storage.layout import FilingPlace
 from filings_crawler.threads import in_thread
 
 
-class BackfillSpider(EdgarSpider):
+class BackfillSpider(DocumentFetching):
     """Arguments: `limit=N` (first N targeted companies by CIK), `exchange=NYSE[,NASDAQ]`,
-    `cik=320193,789019`, `download=no` (discover and queue only)."""
+    `cik=320193,789019`, `download=no` (discover and queue only).
+
+    With downloads (the default) each filing's documents are fetched as soon as the filing is
+    found, in the same crawl and the same budget: discovery and downloads share the slot, so
+    the budget stays full. A filing whose artifacts are all stored is not fetched again.
+    """
 
     name = "backfill"
 
@@ -52,15 +58,18 @@ class BackfillSpider(EdgarSpider):
 
     async def start(self) -> AsyncIterator[Any]:
         targets = await in_thread(self.targets)
+        self.companies = {target.cik: target for target in targets}
         self.count("companies_targeted", len(targets))
-        if self.ciks is not None and (untargeted := sorted(set(self.ciks) - set(targets))):
+        if self.download:
+            self.work, self.known = await in_thread(self.document_state, list(self.companies))
+        if self.ciks is not None and (untargeted := sorted(set(self.ciks) - set(self.companies))):
             self.logger.warning(
                 "Not targeted (unknown CIK, or not listed on %s): %s",
                 ", ".join(self.exchanges or TARGET_EXCHANGES),
                 ", ".join(map(str, untargeted)),
             )
         self.logger.info("Backfill of %d targeted companies", len(targets))
-        for cik in targets:
+        for cik in self.companies:
             yield scrapy.Request(
                 self.urls.submissions(cik),
                 callback=self.parse_company,
@@ -68,7 +77,7 @@ class BackfillSpider(EdgarSpider):
                 cb_kwargs={"cik": cik},
             )
 
-    def targets(self) -> list[int]:
+    def targets(self) -> list[Target]:
         with engine_from_settings(self.settings).connect() as conn:
             return load_targets(
                 conn,
@@ -76,6 +85,12 @@ class BackfillSpider(EdgarSpider):
                 ciks=self.ciks,
                 limit=self.limit,
             )
+
+    def document_state(self, ciks: list[int]) -> tuple[dict[str, DocumentWork], set[str]]:
+        """Filings of these companies with files still to fetch, and every filing already known."""
+        with engine_from_settings(self.settings).connect() as conn:
+            work = load_document_work(conn, max_attempts=self.config.artifact_retry_max, ciks=ciks)
+            return {w.place.accession_number: w for w in work}, known_accessions(conn, ciks)
 
     # -- the company file and its pages ---------------------------------------------------------
 
@@ -146,7 +161,7 @@ class BackfillSpider(EdgarSpider):
         if failure.check(BudgetExhausted):
             return
         cik, pages, profile = (request.cb_kwargs[k] for k in ("cik", "pages", "profile"))
-        problem = f"{pages[0].name}: {_reason(failure)}"
+        problem = f"{pages[0].name}: {failure_reason(failure)}"
         self.report("page_unavailable", cik, problem)
         profile.problems.append(problem)
         yield from self.next_page(cik, pages[1:], profile)
@@ -156,7 +171,7 @@ class BackfillSpider(EdgarSpider):
             return  # the crawl is stopping; the next run asks again
         cik = failure.request.cb_kwargs["cik"]  # type: ignore[attr-defined]
         yield self.company_problem(
-            cik, "submissions_unavailable", f"submissions JSON: {_reason(failure)}"
+            cik, "submissions_unavailable", f"submissions JSON: {failure_reason(failure)}"
         )
 
     def company_problem(self, cik: int, kind: str, problem: str) -> CompanyProfile:
@@ -165,15 +180,36 @@ class BackfillSpider(EdgarSpider):
 
     # -- filings --------------------------------------------------------------------------------
 
-    def in_scope(
-        self, cik: int, rows: list[FilingRow], profile: CompanyProfile
-    ) -> Iterator[Filing]:
+    def in_scope(self, cik: int, rows: list[FilingRow], profile: CompanyProfile) -> Iterator[Any]:
         config = self.config
         for row in select_filings(
             rows, config.filing_forms, config.filings_start_date, config.filings_end_date
         ):
             self.count("filings_in_scope")
-            yield self.filing(cik, row)
+            filing = self.filing(cik, row)
+            yield filing
+            if self.download:
+                yield from self.fetch_documents(filing)
+
+    def fetch_documents(self, filing: Filing) -> Iterator[Any]:
+        """The filing's documents, unless all are stored (or none can be fetched)."""
+        work = self.work.pop(filing.accession_number, None)
+        if work is None:
+            if filing.accession_number in self.known or not filing.artifacts:
+                return  # complete, or out of retries, or with no document to fetch
+            company = self.companies[filing.cik]
+            place = FilingPlace(
+                exchange=company.exchange,
+                ticker=company.ticker,
+                cik=filing.cik,
+                accession_number=filing.accession_number,
+                form=filing.form,
+                filing_date=filing.filing_date,
+                report_date=filing.report_date,
+                primary_document=filing.primary_document,
+            )
+            work = DocumentWork(place, filing.is_inline_xbrl, full=True)
+        yield from self.documents_requests(work)
 
     def filing(self, cik: int, row: FilingRow) -> Filing:
         document, problem = primary_document_name(row.primary_document)
@@ -209,9 +245,3 @@ class BackfillSpider(EdgarSpider):
         """A problem with one company's data: logged with its CIK and counted; the crawl goes on."""
         self.count(f"errors/{kind}")
         self.logger.error("CIK %d: %s", cik, problem, extra={"cik": cik, "problem": kind})
-
-
-def _reason(failure: Failure) -> str:
-    if failure.check(HttpError):
-        return f"HTTP {failure.value.response.status}"  # type: ignore[union-attr]
-    return failure.getErrorMessage() or type(failure.value).__name__

@@ -1,0 +1,233 @@
+"""Queries of the documents stage: which filings have files to fetch, and what became of them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Integer,
+    Text,
+    and_,
+    bindparam,
+    case,
+    delete,
+    func,
+    or_,
+    select,
+    update,
+)
+from sqlalchemy.dialects.postgresql import insert
+
+from filings_crawler.db.tables import artifacts, companies, filings
+from filings_crawler.items import FilingDocuments, QueuedArtifact
+from filings_crawler.sec.exchanges import TARGET_EXCHANGES
+from filings_crawler.storage.layout import FilingPlace
+
+# A failed artifact waits this many seconds times 2^(attempts - 1) before it is tried again.
+RETRY_BASE_SECONDS = 60
+
+
+@dataclass
+class DocumentWork:
+    """A filing with files to fetch: all of them (`full`), or only the `retries` listed."""
+
+    place: FilingPlace
+    is_inline_xbrl: bool
+    full: bool
+    retries: list[QueuedArtifact] = field(default_factory=list)
+
+
+def eligible(max_attempts: int) -> ColumnElement[bool]:
+    """Artifacts to fetch now: queued, or failed under the cap and past their back-off."""
+    return or_(
+        artifacts.c.status == "pending_download",
+        and_(
+            artifacts.c.status == "failed",
+            artifacts.c.attempts < max_attempts,
+            func.coalesce(artifacts.c.next_attempt_at, func.now()) <= func.now(),
+        ),
+    )
+
+
+def load_document_work(
+    conn: Connection,
+    *,
+    max_attempts: int,
+    exchanges: Sequence[str] = TARGET_EXCHANGES,
+    ciks: Sequence[int] | None = None,
+    limit: int | None = None,
+) -> list[DocumentWork]:
+    """Filings of targeted companies with artifacts to fetch, oldest first within a company."""
+    query = (
+        select(
+            filings.c.accession_number,
+            filings.c.cik,
+            filings.c.form,
+            filings.c.filing_date,
+            filings.c.report_date,
+            filings.c.primary_document,
+            filings.c.is_inline_xbrl,
+            companies.c.exchange,
+            companies.c.primary_ticker,
+            func.array_agg(artifacts.c.kind).label("kinds"),
+            func.array_agg(artifacts.c.source_url).label("urls"),
+        )
+        .select_from(filings.join(companies).join(artifacts))
+        .where(eligible(max_attempts), companies.c.exchange.in_(exchanges))
+        .group_by(filings.c.id, companies.c.exchange, companies.c.primary_ticker)
+        .order_by(filings.c.cik, filings.c.filing_date, filings.c.accession_number)
+    )
+    if ciks is not None:
+        query = query.where(filings.c.cik.in_(ciks))
+    if limit is not None:
+        query = query.limit(limit)
+    work = []
+    for row in conn.execute(query):
+        place = FilingPlace(
+            exchange=row.exchange,
+            ticker=row.primary_ticker,
+            cik=row.cik,
+            accession_number=row.accession_number,
+            form=row.form,
+            filing_date=row.filing_date,
+            report_date=row.report_date,
+            primary_document=row.primary_document,
+        )
+        queued = [QueuedArtifact(kind, url) for kind, url in zip(row.kinds, row.urls, strict=True)]
+        # Without its stored primary document a filing is fetched whole again: its images and
+        # XBRL files are only known from the document and the folder.
+        full = any(artifact.kind == "html" for artifact in queued)
+        work.append(DocumentWork(place, row.is_inline_xbrl, full, [] if full else queued))
+    return work
+
+
+def known_accessions(conn: Connection, ciks: Sequence[int]) -> set[str]:
+    return set(
+        conn.execute(select(filings.c.accession_number).where(filings.c.cik.in_(ciks))).scalars()
+    )
+
+
+def record_documents(conn: Connection, items: Sequence[FilingDocuments]) -> int:
+    """Record every outcome: stored, failed (with back-off), or absent at SEC. Returns outcomes.
+
+    A stored artifact is never turned back into a failure by a later attempt, and an artifact
+    not attempted (the crawl stopped first) stays as it was.
+    """
+    ids = dict(
+        conn.execute(
+            select(filings.c.accession_number, filings.c.id).where(
+                filings.c.accession_number.in_({item.place.accession_number for item in items})
+            )
+        ).all()
+    )
+    stored, failed, absent = [], [], []
+    for item in items:
+        filing_id = ids[item.place.accession_number]
+        for outcome in item.outcomes:
+            row = {"filing_id": filing_id, "kind": outcome.kind, "source_url": outcome.source_url}
+            if not outcome.attempted:
+                continue
+            if outcome.absent:
+                absent.append(outcome.source_url)
+            elif outcome.error is None:
+                stored.append(
+                    {
+                        **row,
+                        "storage_path": outcome.storage_path,
+                        "sha256": outcome.sha256,
+                        "source_sha256": outcome.source_sha256,
+                        "bytes": outcome.size,
+                    }
+                )
+            else:
+                failed.append({**row, "last_error": outcome.error[:2000]})
+    if stored:
+        statement = insert(artifacts).values(
+            status="downloaded", attempts=1, downloaded_at=func.now()
+        )
+        conn.execute(
+            statement.on_conflict_do_update(
+                index_elements=[artifacts.c.source_url],
+                set_={
+                    "storage_path": statement.excluded.storage_path,
+                    "sha256": statement.excluded.sha256,
+                    "source_sha256": statement.excluded.source_sha256,
+                    "bytes": statement.excluded.bytes,
+                    "status": "downloaded",
+                    "attempts": artifacts.c.attempts + 1,
+                    "last_error": None,
+                    "next_attempt_at": None,
+                    "downloaded_at": func.now(),
+                    "updated_at": func.now(),
+                },
+            ),
+            stored,
+        )
+    if failed:
+        statement = insert(artifacts).values(
+            status="failed", attempts=1, next_attempt_at=_after_seconds(RETRY_BASE_SECONDS)
+        )
+        conn.execute(
+            statement.on_conflict_do_update(
+                index_elements=[artifacts.c.source_url],
+                set_={
+                    "status": "failed",
+                    "attempts": artifacts.c.attempts + 1,
+                    "last_error": statement.excluded.last_error,
+                    "next_attempt_at": _after_seconds(
+                        RETRY_BASE_SECONDS * func.power(2, artifacts.c.attempts)
+                    ),
+                    "updated_at": func.now(),
+                },
+                where=artifacts.c.status != "downloaded",
+            ),
+            failed,
+        )
+    if absent:
+        conn.execute(
+            delete(artifacts).where(
+                artifacts.c.source_url.in_(absent), artifacts.c.status != "downloaded"
+            )
+        )
+    _record_fetch(conn, ids, items)
+    return sum(len(item.outcomes) for item in items)
+
+
+def _record_fetch(conn: Connection, ids: dict[str, int], items: Sequence[FilingDocuments]) -> None:
+    """How each filing was fetched, what it cost, and any problem met on the way."""
+    rows = [
+        {
+            "b_id": ids[item.place.accession_number],
+            "b_path": item.fetch_path,
+            "b_requests": item.requests + len(item.downloads),
+            "b_problems": "; ".join(item.problems)[:4000] or None,
+        }
+        for item in items
+    ]
+    path = bindparam("b_path", type_=Text)
+    requests = bindparam("b_requests", type_=Integer)
+    conn.execute(
+        update(filings)
+        .where(filings.c.id == bindparam("b_id"))
+        .values(
+            fetch_path=func.coalesce(path, filings.c.fetch_path),
+            # A retry of single files adds its requests to those of the first fetch.
+            fetch_requests=case(
+                (path.isnot(None), requests),
+                else_=func.coalesce(filings.c.fetch_requests, 0) + requests,
+            ),
+            last_error=func.coalesce(bindparam("b_problems"), filings.c.last_error),
+            documents_fetched_at=func.now(),
+            updated_at=func.now(),
+        ),
+        rows,
+    )
+
+
+def _after_seconds(seconds: object) -> ColumnElement[Any]:
+    """now() + `seconds` (a number or an SQL expression of one)."""
+    return func.now() + func.make_interval(0, 0, 0, 0, 0, 0, seconds)

@@ -1,0 +1,316 @@
+"""`scrapy crawl documents`: fetches the queued documents of discovered filings, in the fewest requests.
+
+For an inline-XBRL filing SEC publishes `{accession}-xbrl.zip` in the filing folder: the primary
+HTML, its images and the XBRL schema and linkbases in one compressed request instead of about
+nine. The zip path takes what it can from it and fetches only what it lacks (the extracted
+`_htm.xml` instance, an image not in the zip). Filings without a zip, or whose zip is missing
+or broken, take the per-file path: the folder's `index.json`, the primary HTML, then each file.
+`DocumentFetching` holds both paths; the backfill and incremental crawls use it too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+
+import scrapy
+from scrapy.http import Response
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.python.failure import Failure
+
+from filings_crawler.budget.middleware import BudgetExhausted
+from filings_crawler.db.documents import DocumentWork, load_document_work
+from filings_crawler.db.engine import engine_from_settings
+from filings_crawler.items import ArtifactOutcome, DocumentMember, FilingDocuments, QueuedArtifact
+from filings_crawler.sec.content import content_problem
+from filings_crawler.sec.errors import FormatError
+from filings_crawler.sec.exchanges import TARGET_EXCHANGES
+from filings_crawler.sec.filing_index import (
+    FolderListing,
+    instance_name,
+    is_exhibit,
+    is_xbrl_file,
+    parse_filing_index,
+)
+from filings_crawler.sec.html import ImageRef, find_images
+from filings_crawler.sec.xbrl_zip import read_xbrl_zip
+from filings_crawler.spiders import arguments
+from filings_crawler.spiders.base import EdgarSpider
+from filings_crawler.threads import in_thread
+
+# The XBRL files of an inline filing are named after its primary document; when the folder
+# cannot be listed these are the names to try (each may be absent).
+GUESSED_XBRL_SUFFIXES = (".xsd", "_cal.xml", "_def.xml", "_lab.xml", "_pre.xml")
+
+
+class DocumentFetching(EdgarSpider):
+    """The two fetch paths of a filing's documents, for any spider that has filings to fetch."""
+
+    def documents_requests(self, work: DocumentWork) -> Iterator[Any]:
+        """The first request of a filing's fetch, or, for single files to retry, the item itself."""
+        place = work.place
+        if not work.full:
+            yield FilingDocuments(place, fetch_path=None, requests=0, downloads=work.retries)
+            return
+        if work.is_inline_xbrl:
+            zip_name = f"{place.accession_number}-xbrl.zip"
+            yield scrapy.Request(
+                self.folder_url(work) + zip_name,
+                callback=self.parse_xbrl_zip,
+                errback=self.xbrl_zip_failed,
+                cb_kwargs={"work": work},
+            )
+        else:
+            yield self.folder_index_request(work, requests=0, problems=[])
+
+    def folder_url(self, work: DocumentWork) -> str:
+        return self.urls.filing_folder(work.place.cik, work.place.accession_number)
+
+    # -- the zip path ---------------------------------------------------------------------------
+
+    def parse_xbrl_zip(self, response: Response, work: DocumentWork) -> Iterator[Any]:
+        place = work.place
+        folder = self.folder_url(work)
+        try:
+            contents = read_xbrl_zip(response.body, response.url)
+        except FormatError as error:
+            yield from self.fall_back(work, f"xbrl zip unusable ({error.problem})")
+            return
+        html = contents.members.get(place.primary_document)
+        if html is None:
+            yield from self.fall_back(work, f"xbrl zip lacks {place.primary_document}")
+            return
+        if problem := content_problem("html", place.primary_document, html):
+            yield from self.fall_back(work, f"xbrl zip's {place.primary_document}: {problem}")
+            return
+        documents = FilingDocuments(place, fetch_path="xbrl_zip", requests=1)
+        documents.problems.extend(
+            f"xbrl zip member refused: {reason}" for reason in contents.refused
+        )
+        documents.members.append(
+            DocumentMember("html", place.primary_document, folder + place.primary_document, html)
+        )
+        for name, url in self.shown_images(html, folder, documents).items():
+            if name in contents.members:
+                documents.members.append(DocumentMember("image", name, url, contents.members[name]))
+            else:
+                documents.downloads.append(QueuedArtifact("image", url))
+        for name, data in sorted(contents.members.items()):
+            kind = self.member_kind(name, place.primary_document, place.accession_number)
+            if kind in ("xbrl", "exhibit"):
+                documents.members.append(DocumentMember(kind, name, folder + name, data))
+        instance = instance_name(place.primary_document)
+        if instance and instance not in contents.members:
+            # SEC extracts the instance from the inline document; the zip does not carry it.
+            documents.downloads.append(QueuedArtifact("xbrl", folder + instance))
+            documents.optional_urls.append(folder + instance)
+        self.count_documents("filings/xbrl_zip")
+        yield documents
+
+    def xbrl_zip_failed(self, failure: Failure) -> Iterator[Any]:
+        if failure.check(BudgetExhausted):
+            return
+        work = failure.request.cb_kwargs["work"]  # type: ignore[attr-defined]
+        yield from self.fall_back(work, f"xbrl zip: {failure_reason(failure)}")
+
+    def fall_back(self, work: DocumentWork, reason: str) -> Iterator[Any]:
+        """Take the per-file path after the zip (one request spent) could not be used."""
+        self.count_documents("xbrl_zip_fallbacks")
+        self.logger.warning(
+            "%s: %s; fetching file by file",
+            work.place.accession_number,
+            reason,
+            extra={"accession_number": work.place.accession_number},
+        )
+        yield self.folder_index_request(work, requests=1, problems=[reason])
+
+    # -- the per-file path ----------------------------------------------------------------------
+
+    def folder_index_request(
+        self, work: DocumentWork, requests: int, problems: list[str]
+    ) -> scrapy.Request:
+        return scrapy.Request(
+            self.folder_url(work) + "index.json",
+            callback=self.parse_folder_index,
+            errback=self.folder_index_failed,
+            cb_kwargs={"work": work, "requests": requests + 1, "problems": problems},
+        )
+
+    def parse_folder_index(
+        self, response: Response, work: DocumentWork, requests: int, problems: list[str]
+    ) -> Iterator[Any]:
+        listing: FolderListing | None = None
+        try:
+            listing = parse_filing_index(response.body, response.url)
+        except FormatError as error:
+            problems.append(f"index.json unusable: {error.problem}")
+        else:
+            problems.extend(f"index.json entry refused: {reason}" for reason in listing.refused)
+        yield self.primary_document_request(work, listing, requests, problems)
+
+    def folder_index_failed(self, failure: Failure) -> Iterator[Any]:
+        if failure.check(BudgetExhausted):
+            return
+        kwargs = failure.request.cb_kwargs  # type: ignore[attr-defined]
+        kwargs["problems"].append(f"index.json: {failure_reason(failure)}")
+        yield self.primary_document_request(
+            kwargs["work"], None, kwargs["requests"], kwargs["problems"]
+        )
+
+    def primary_document_request(
+        self,
+        work: DocumentWork,
+        listing: FolderListing | None,
+        requests: int,
+        problems: list[str],
+    ) -> scrapy.Request:
+        return scrapy.Request(
+            self.folder_url(work) + work.place.primary_document,
+            callback=self.parse_primary_document,
+            errback=self.primary_document_failed,
+            cb_kwargs={
+                "work": work,
+                "listing": listing,
+                "requests": requests + 1,
+                "problems": problems,
+            },
+        )
+
+    def parse_primary_document(
+        self,
+        response: Response,
+        work: DocumentWork,
+        listing: FolderListing | None,
+        requests: int,
+        problems: list[str],
+    ) -> Iterator[Any]:
+        place = work.place
+        folder = self.folder_url(work)
+        documents = FilingDocuments(place, fetch_path="per_file", requests=requests)
+        documents.problems.extend(problems)
+        if problem := content_problem("html", place.primary_document, response.body):
+            documents.outcomes.append(ArtifactOutcome("html", response.url, error=problem))
+            yield documents
+            return
+        documents.members.append(
+            DocumentMember("html", place.primary_document, response.url, response.body)
+        )
+        files = (
+            {entry.name for entry in listing.entries if not entry.is_folder} if listing else None
+        )
+        for name, url in self.shown_images(response.body, folder, documents).items():
+            if files is not None and name not in files:
+                # Listed by the document, absent from the folder: recorded, not requested.
+                error = "not in the filing folder (index.json); SEC does not have it"
+                documents.outcomes.append(ArtifactOutcome("image", url, error=error))
+            else:
+                documents.downloads.append(QueuedArtifact("image", url))
+        if files is not None:
+            for name in sorted(files):
+                kind = self.member_kind(name, place.primary_document, place.accession_number)
+                if kind in ("xbrl", "exhibit"):
+                    documents.downloads.append(QueuedArtifact(kind, folder + name))
+        elif work.is_inline_xbrl:
+            stem = place.primary_document.rsplit(".", 1)[0]
+            guesses = [stem + suffix for suffix in GUESSED_XBRL_SUFFIXES]
+            guesses.append(instance_name(place.primary_document) or "")
+            for name in filter(None, guesses):
+                documents.downloads.append(QueuedArtifact("xbrl", folder + name))
+                documents.optional_urls.append(folder + name)
+        self.count_documents("filings/per_file")
+        yield documents
+
+    def primary_document_failed(self, failure: Failure) -> Iterator[Any]:
+        if failure.check(BudgetExhausted):
+            return
+        kwargs = failure.request.cb_kwargs  # type: ignore[attr-defined]
+        place = kwargs["work"].place
+        url = failure.request.url  # type: ignore[attr-defined]
+        reason = failure_reason(failure)
+        self.logger.warning(
+            "%s: primary document %s not stored: %s",
+            place.accession_number,
+            url,
+            reason,
+            extra={"accession_number": place.accession_number},
+        )
+        documents = FilingDocuments(place, fetch_path="per_file", requests=kwargs["requests"])
+        documents.problems.extend(kwargs["problems"])
+        documents.outcomes.append(ArtifactOutcome("html", url, error=reason))
+        yield documents
+
+    # -- shared ---------------------------------------------------------------------------------
+
+    def shown_images(self, html: bytes, folder: str, documents: FilingDocuments) -> dict[str, str]:
+        """name -> URL of every image the document shows from its folder; the rest recorded."""
+        images: dict[str, str] = {}
+        for ref in find_images(html, folder, self.urls.image_prefixes()):
+            if ref.name is not None and ref.url is not None:
+                images.setdefault(ref.name, ref.url)
+            elif ref.skipped not in ("data URI",):
+                documents.problems.append(_skipped(ref))
+                self.count_documents(f"images_skipped/{ref.skipped}")
+        return images
+
+    def member_kind(self, name: str, primary_document: str, accession_number: str) -> str | None:
+        """What a file of the filing is to the dataset: xbrl, an exhibit (if asked for), or None."""
+        if name == primary_document:
+            return None
+        if is_xbrl_file(name):
+            return "xbrl"
+        if self.settings.getbool("STORE_EXHIBITS") and is_exhibit(
+            name, primary_document, accession_number
+        ):
+            return "exhibit"
+        return None
+
+    def count_documents(self, name: str, value: int = 1) -> None:
+        assert self.crawler.stats is not None
+        self.crawler.stats.inc_value(f"documents/{name}", value)
+
+
+class DocumentsSpider(DocumentFetching):
+    """Arguments: `exchange=NYSE[,...]`, `cik=320193,...`, `limit=N` (filings)."""
+
+    name = "documents"
+
+    def __init__(
+        self,
+        exchange: str | None = None,
+        cik: str | None = None,
+        limit: str | None = None,
+        **kwargs: Any,
+    ):
+        super().__init__(exchange=exchange, cik=cik, limit=limit, **kwargs)
+        self.exchanges = arguments.choices("exchange", exchange, TARGET_EXCHANGES)
+        self.ciks = arguments.cik_list("cik", cik)
+        self.limit = arguments.positive_int("limit", limit)
+
+    async def start(self) -> AsyncIterator[Any]:
+        work = await in_thread(self.load_work)
+        self.logger.info("%d filings have documents to fetch", len(work))
+        self.count_documents("filings_queued", len(work))
+        for filing in work:
+            for request_or_item in self.documents_requests(filing):
+                yield request_or_item
+
+    def load_work(self) -> list[DocumentWork]:
+        with engine_from_settings(self.settings).connect() as conn:
+            return load_document_work(
+                conn,
+                max_attempts=self.config.artifact_retry_max,
+                exchanges=self.exchanges or TARGET_EXCHANGES,
+                ciks=self.ciks,
+                limit=self.limit,
+            )
+
+
+def failure_reason(failure: Failure) -> str:
+    """A short reason for a failed request: `HTTP 404`, or the error's message."""
+    if failure.check(HttpError):
+        return f"HTTP {failure.value.response.status}"  # type: ignore[union-attr]
+    return failure.getErrorMessage() or type(failure.value).__name__
+
+
+def _skipped(ref: ImageRef) -> str:
+    return f"image {ref.src[:200]!r} not fetched: {ref.skipped}"
