@@ -33,6 +33,9 @@ run: $(INSTALLED)
 	$(BIN)/scrapy initdb
 	$(BIN)/scrapy crawl tickers
 	$(BIN)/scrapy crawl listings_ref
+	$(BIN)/scrapy enrich
+	$(BIN)/scrapy crawl backfill
+	$(BIN)/scrapy coverage
 
 clean-demo:
 	rm -rf data/demo

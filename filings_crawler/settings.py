@@ -22,6 +22,7 @@ LOG_LEVEL = "INFO"
 EXTENSIONS = {
     "filings_crawler.extensions.job_log.JobLog": 0,
     "filings_crawler.extensions.run_audit.RunAudit": 100,
+    "filings_crawler.extensions.progress.Progress": 200,
     # A crawl of days must not open a telnet port on the machine.
     "scrapy.extensions.telnet.TelnetConsole": None,
 }
@@ -56,6 +57,8 @@ SEC_RECOVERY_SECONDS = 10.0
 SEC_BACKOFF_BASE = 1.0
 # A budget log line (requests/s, current rate, pauses) this often, in seconds.
 BUDGET_LOG_INTERVAL = 60.0
+# A progress line (items, requests/s, what is left, an estimate), saved in execution_runs too.
+PROGRESS_INTERVAL = 60.0
 
 # SEC's fair-access rules (declared User-Agent, 10 requests/s) are what govern automated access to
 # EDGAR and are enforced here; robots.txt requests would only spend that budget.

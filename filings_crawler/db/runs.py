@@ -43,3 +43,13 @@ def close_run(engine: Engine, run_id: int, status: str, metadata: dict[str, Any]
                 metadata=execution_runs.c.metadata.op("||")(literal(metadata, JSONB)),
             )
         )
+
+
+def merge_metadata(engine: Engine, run_id: int, entries: dict[str, Any]) -> None:
+    """Add or replace top-level keys of a run's metadata (its progress, a crawl's summary)."""
+    with engine.begin() as conn:
+        conn.execute(
+            update(execution_runs)
+            .where(execution_runs.c.id == run_id)
+            .values(metadata=execution_runs.c.metadata.op("||")(literal(entries, JSONB)))
+        )

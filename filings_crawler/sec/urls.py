@@ -49,5 +49,9 @@ class EdgarUrls:
         """Bases an image URL in a filing may start with to be fetched (from its own folder)."""
         return sorted({f"{self.www}/", f"{CANONICAL_WWW}/"})
 
+    def daily_index_folder(self, year: int, quarter: int) -> str:
+        """EDGAR's daily index of one quarter; its `index.json` lists the days published."""
+        return f"{self.www}/Archives/edgar/daily-index/{year}/QTR{quarter}/"
+
     def filing_folder(self, cik: int, accession_number: str) -> str:
         return f"{self.www}/Archives/edgar/data/{cik}/{accession_number.replace('-', '')}/"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 
 
 class ArgumentError(ValueError):
@@ -58,3 +59,12 @@ def yes_no(name: str, value: object, default: bool) -> bool:
     if text in ("no", "false", "0", "off"):
         return False
     raise ArgumentError(f"-a {name}={value!r}: expected yes or no")
+
+
+def iso_date(name: str, value: object) -> date | None:
+    if value is None or value == "":
+        return None
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise ArgumentError(f"-a {name}={value!r}: expected a date, YYYY-MM-DD") from None

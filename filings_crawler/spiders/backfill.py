@@ -41,6 +41,8 @@ class BackfillSpider(DocumentFetching):
     """
 
     name = "backfill"
+    # Where this crawl's own counts go in the stats (`backfill/companies_targeted`, ...).
+    stats_prefix = "backfill"
 
     def __init__(
         self,
@@ -55,6 +57,9 @@ class BackfillSpider(DocumentFetching):
         self.exchanges = arguments.choices("exchange", exchange, TARGET_EXCHANGES)
         self.ciks = arguments.cik_list("cik", cik)
         self.download = arguments.yes_no("download", download, default=True)
+        self.companies_done = 0
+        # Only these accession numbers are recorded, when set (the incremental crawl's).
+        self.only_accessions: set[str] | None = None
 
     async def start(self) -> AsyncIterator[Any]:
         targets = await in_thread(self.targets)
@@ -94,7 +99,13 @@ class BackfillSpider(DocumentFetching):
 
     # -- the company file and its pages ---------------------------------------------------------
 
+    def progress_counts(self) -> tuple[int, int] | None:
+        """Companies whose submissions are read (or failed), of the targeted ones."""
+        companies = getattr(self, "companies", None)
+        return None if companies is None else (self.companies_done, len(companies))
+
     def parse_company(self, response: Response, cik: int) -> Iterator[Any]:
+        self.companies_done += 1
         self.count("submissions_fetched")
         try:
             submissions = parse_submissions(response.body, response.url)
@@ -103,9 +114,12 @@ class BackfillSpider(DocumentFetching):
             return
         profile = self.profile(cik, submissions)
         yield from self.in_scope(cik, submissions.recent.filings, profile)
+        yield from self.next_page(cik, self.pages_wanted(submissions), profile)
+
+    def pages_wanted(self, submissions: Submissions) -> list[PageRef]:
+        """The `filings.files` pages whose range meets the window."""
         start, end = self.config.filings_start_date, self.config.filings_end_date
-        pages = [page for page in submissions.pages if page.overlaps(start, end)]
-        yield from self.next_page(cik, pages, profile)
+        return [page for page in submissions.pages if page.overlaps(start, end)]
 
     def profile(self, cik: int, submissions: Submissions) -> CompanyProfile:
         problems = list(submissions.recent.problems)
@@ -169,6 +183,7 @@ class BackfillSpider(DocumentFetching):
     def company_failed(self, failure: Failure) -> Iterator[Any]:
         if failure.check(BudgetExhausted):
             return  # the crawl is stopping; the next run asks again
+        self.companies_done += 1
         cik = failure.request.cb_kwargs["cik"]  # type: ignore[attr-defined]
         yield self.company_problem(
             cik, "submissions_unavailable", f"submissions JSON: {failure_reason(failure)}"
@@ -185,6 +200,11 @@ class BackfillSpider(DocumentFetching):
         for row in select_filings(
             rows, config.filing_forms, config.filings_start_date, config.filings_end_date
         ):
+            if (
+                self.only_accessions is not None
+                and row.accession_number not in self.only_accessions
+            ):
+                continue
             self.count("filings_in_scope")
             filing = self.filing(cik, row)
             yield filing
@@ -239,7 +259,7 @@ class BackfillSpider(DocumentFetching):
 
     def count(self, name: str, value: int = 1) -> None:
         assert self.crawler.stats is not None
-        self.crawler.stats.inc_value(f"backfill/{name}", value)
+        self.crawler.stats.inc_value(f"{self.stats_prefix}/{name}", value)
 
     def report(self, kind: str, cik: int, problem: str) -> None:
         """A problem with one company's data: logged with its CIK and counted; the crawl goes on."""

@@ -286,6 +286,15 @@ class DocumentsSpider(DocumentFetching):
         self.ciks = arguments.cik_list("cik", cik)
         self.limit = arguments.positive_int("limit", limit)
 
+    def progress_counts(self) -> tuple[int, int] | None:
+        """Filings processed, of those queued at the start."""
+        stats = self.crawler.stats
+        assert stats is not None
+        total = stats.get_value("documents/filings_queued")
+        if total is None:
+            return None
+        return int(stats.get_value("documents/filings_processed", 0)), int(total)
+
     async def start(self) -> AsyncIterator[Any]:
         work = await in_thread(self.load_work)
         self.logger.info("%d filings have documents to fetch", len(work))

@@ -1,0 +1,114 @@
+"""`scrapy status`: the running and recent runs, with progress, rate and an estimate of the time left."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+from datetime import UTC, datetime
+
+from filings_crawler.cli import ProjectCommand
+from filings_crawler.db.status import RunView, load_runs
+
+
+class Command(ProjectCommand):
+    def short_desc(self) -> str:
+        return "Show the running and recent runs: progress, rate, time left"
+
+    def add_options(self, parser: argparse.ArgumentParser) -> None:
+        super().add_options(parser)
+        parser.add_argument("--recent", type=int, default=10, help="finished runs to show (10)")
+
+    def execute(self, args: list[str], opts: argparse.Namespace) -> None:
+        with self.engine.connect() as conn:
+            runs = load_runs(conn, opts.recent)
+        running = [run for run in runs if run.status == "running"]
+        finished = [run for run in runs if run.status != "running"]
+        now = datetime.now(UTC)
+        interval = self.settings.getfloat("PROGRESS_INTERVAL", 60.0) if self.settings else 60.0
+        print("Running" if running else "Running: none")
+        for run in running:
+            for line in describe_running(run, now, interval):
+                print(line)
+        print("Recent runs" if finished else "Recent runs: none")
+        for run in finished:
+            print(describe_finished(run))
+
+
+def describe_running(run: RunView, now: datetime, interval: float) -> list[str]:
+    elapsed = (now - run.started_at).total_seconds()
+    lines = [
+        f"  #{run.id} {run.run_type:<12} started {run.started_at:%Y-%m-%d %H:%M} UTC "
+        f"({duration(elapsed)} ago) on {run.hostname} pid {run.pid}"
+    ]
+    progress = run.progress
+    if progress:
+        done, total = progress.get("done"), progress.get("total")
+        part = (
+            f"{done:,} of {total:,} ({100 * done / total:.0f}%)"
+            if done is not None and total
+            else ""
+        )
+        eta = progress.get("eta_seconds")
+        lines.append(
+            "      "
+            + ", ".join(
+                piece
+                for piece in (
+                    part,
+                    f"{progress.get('items', 0):,} items",
+                    f"{progress.get('requests_per_second', 0):.2f} requests/s",
+                    f"about {duration(eta)} left" if eta is not None else "",
+                    f"as of {progress.get('updated_at', '?')}",
+                )
+                if piece
+            )
+        )
+    else:
+        lines.append("      no progress reported yet (the first report comes after a minute)")
+    if problem := staleness(run, now, interval):
+        lines.append(f"      STALE: {problem}; its work resumes with the next run of the same job")
+    return lines
+
+
+def staleness(run: RunView, now: datetime, interval: float) -> str | None:
+    """Why a `running` row is probably a run that died without closing (SIGKILL, power cut)."""
+    if run.hostname == socket.gethostname() and run.pid and not _alive(run.pid):
+        return f"process {run.pid} is not running on this host"
+    updated = run.progress.get("updated_at")
+    last = datetime.fromisoformat(updated) if updated else run.started_at
+    silent = (now - last).total_seconds()
+    if silent > 3 * interval + 60:
+        return f"no progress reported for {duration(silent)}"
+    return None
+
+
+def describe_finished(run: RunView) -> str:
+    requests = int(run.stats.get("downloader/request_count", 0))
+    seconds = run.duration_seconds or 0
+    rate = f" ({requests / seconds:.2f}/s)" if seconds > 0 and requests else ""
+    return (
+        f"  #{run.id} {run.run_type:<12} {run.status:<10} {run.started_at:%Y-%m-%d %H:%M} UTC  "
+        f"took {duration(seconds)}  {requests:,} requests{rate}  "
+        f"{int(run.stats.get('item_scraped_count', 0)):,} items  ({run.close_reason or '?'})"
+    )
+
+
+def duration(seconds: float | None) -> str:
+    if seconds is None:
+        return "?"
+    minutes, secs = divmod(int(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    if hours:
+        return f"{hours} h {minutes:02d} min"
+    return f"{minutes} min {secs:02d} s" if minutes else f"{secs} s"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process, but alive
+    return True

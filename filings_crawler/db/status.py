@@ -1,0 +1,69 @@
+"""Queries of `scrapy status`: the running and the recent runs, with their latest progress."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, or_, select
+
+from filings_crawler.db.tables import execution_runs
+
+
+@dataclass(frozen=True)
+class RunView:
+    id: int
+    run_type: str
+    status: str
+    started_at: datetime
+    completed_at: datetime | None
+    duration_seconds: float | None
+    hostname: str | None
+    pid: int | None
+    close_reason: str | None
+    progress: dict[str, Any]
+    stats: dict[str, Any]
+
+
+def load_runs(conn: Connection, recent: int) -> list[RunView]:
+    """Every running run, then the `recent` latest of the others, newest first."""
+    columns = (
+        execution_runs.c.id,
+        execution_runs.c.run_type,
+        execution_runs.c.status,
+        execution_runs.c.started_at,
+        execution_runs.c.completed_at,
+        execution_runs.c.duration_seconds,
+        execution_runs.c.hostname,
+        execution_runs.c.pid,
+        execution_runs.c.metadata,
+    )
+    recent_ids = (
+        select(execution_runs.c.id)
+        .where(execution_runs.c.status != "running")
+        .order_by(execution_runs.c.started_at.desc())
+        .limit(recent)
+        .scalar_subquery()
+    )
+    rows = conn.execute(
+        select(*columns)
+        .where(or_(execution_runs.c.status == "running", execution_runs.c.id.in_(recent_ids)))
+        .order_by(execution_runs.c.started_at.desc())
+    ).all()
+    return [
+        RunView(
+            id=row.id,
+            run_type=row.run_type,
+            status=row.status,
+            started_at=row.started_at,
+            completed_at=row.completed_at,
+            duration_seconds=row.duration_seconds,
+            hostname=row.hostname,
+            pid=row.pid,
+            close_reason=row.metadata.get("close_reason"),
+            progress=row.metadata.get("progress") or {},
+            stats=row.metadata.get("stats") or {},
+        )
+        for row in rows
+    ]
