@@ -23,6 +23,7 @@ EXTENSIONS = {
     "filings_crawler.extensions.job_log.JobLog": 0,
     "filings_crawler.extensions.run_audit.RunAudit": 100,
     "filings_crawler.extensions.progress.Progress": 200,
+    "filings_crawler.extensions.frontier.Frontier": 300,
     # A crawl of days must not open a telnet port on the machine.
     "scrapy.extensions.telnet.TelnetConsole": None,
 }
@@ -55,6 +56,9 @@ RETRY_TIMES = 5
 SEC_RECOVERY_SECONDS = 10.0
 # The first pause after a 429/503 without Retry-After; it doubles while they go on.
 SEC_BACKOFF_BASE = 1.0
+# Seconds a crawl waits for another SEC crawl on the same database to finish before it gives
+# up (0: it exits at once, with who holds the budget). See db/sec_lock.py.
+SEC_LOCK_WAIT = 0
 # A budget log line (requests/s, current rate, pauses) this often, in seconds.
 BUDGET_LOG_INTERVAL = 60.0
 # A progress line (items, requests/s, what is left, an estimate), saved in execution_runs too.
@@ -67,6 +71,10 @@ COOKIES_ENABLED = False
 
 FEED_EXPORT_ENCODING = "utf-8"
 
+# Crawls resume with `-s JOBDIR=jobs/<spider>`: discovery's frontier is kept there, while the
+# documents stage asks the database (scheduler.py, extensions/frontier.py, README "Resuming").
+SCHEDULER = "filings_crawler.scheduler.FilingsScheduler"
+
 # One responsibility each, in this order; gaps leave room for the ones to come.
 ITEM_PIPELINES = {
     "filings_crawler.pipelines.artifact_files.ArtifactFilesPipeline": 300,
@@ -75,6 +83,8 @@ ITEM_PIPELINES = {
     "filings_crawler.pipelines.database.DatabasePipeline": 800,
 }
 DATABASE_BATCH_SIZE = 500
+# ...or after this many seconds, whichever comes first.
+DATABASE_FLUSH_SECONDS = 2.0
 
 # Exhibits (EX-31, EX-32, ...) are stored too when this is on; the dataset is the primary document,
 # its images and its XBRL files.

@@ -91,6 +91,8 @@ class SecBudgetMiddleware:
         return self.limiters.get(slot) if isinstance(slot, str) else None
 
     def process_request(self, request: Request) -> None:
+        if request.url.startswith("data:"):
+            return  # carries an item (see DocumentFetching.emit_retry); nothing goes out
         slot = self.slot_of(request)
         if slot is None:
             self.stats.inc_value("budget/refused_offsite")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -13,6 +14,7 @@ from sqlalchemy import (
     bindparam,
     case,
     func,
+    or_,
     select,
     tuple_,
     update,
@@ -150,7 +152,7 @@ def upsert_profiles(conn: Connection, profiles: Sequence[CompanyProfile]) -> int
         conn.execute(
             update(companies)
             .where(companies.c.cik == bindparam("b_cik"))
-            .values(last_error=bindparam("b_error")),
+            .values(last_error=bindparam("b_error"), submissions_checked_at=func.now()),
             [{"b_cik": p.cik, "b_error": "; ".join(p.problems) or None} for p in failed],
         )
     if not fetched:
@@ -192,6 +194,7 @@ def upsert_profiles(conn: Connection, profiles: Sequence[CompanyProfile]) -> int
             **new_values,
             last_error=bindparam("b_error"),
             submissions_fetched_at=func.now(),
+            submissions_checked_at=func.now(),
             updated_at=case((changed, func.now()), else_=companies.c.updated_at),
         ),
         [
@@ -213,3 +216,26 @@ def upsert_profiles(conn: Connection, profiles: Sequence[CompanyProfile]) -> int
         ],
     )
     return len(profiles)
+
+
+def unchecked_since(conn: Connection, ciks: Sequence[int], since: datetime) -> list[int]:
+    """Of these companies, those whose submissions were not asked for since `since`."""
+    return list(
+        conn.execute(
+            select(companies.c.cik)
+            .where(
+                companies.c.cik.in_(ciks),
+                or_(
+                    companies.c.submissions_checked_at.is_(None),
+                    companies.c.submissions_checked_at < since,
+                ),
+            )
+            .order_by(companies.c.cik)
+        ).scalars()
+    )
+
+
+def database_now(conn: Connection) -> datetime:
+    """The server's clock: what `submissions_checked_at` is compared with."""
+    now: datetime = conn.execute(select(func.now())).scalar_one()
+    return now

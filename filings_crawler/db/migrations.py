@@ -5,12 +5,26 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
+from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from sqlalchemy import Connection, Engine, text
 
-# sql/ sits beside the package, at the top of the project (and inside the scrapyd egg).
-SQL_DIR = Path(__file__).resolve().parents[2] / "sql"
+
+def _sql_dir() -> Path | Traversable:
+    """sql/ at the top of the project; in a scrapyd egg (a zip), `filings_crawler/sql/` in it.
+
+    Read through importlib.resources, which reads inside a zip too; not imported as a package,
+    since a zipped folder without __init__.py is not one.
+    """
+    beside = Path(__file__).resolve().parents[2] / "sql"
+    if beside.is_dir():
+        return beside
+    return resources.files("filings_crawler").joinpath("sql")
+
+
+SQL_DIR = _sql_dir()
 
 _NAME = re.compile(r"^(?P<version>\d{3})_(?P<name>[a-z0-9_]+)\.sql$")
 
@@ -27,7 +41,7 @@ class MigrationError(Exception):
 class Migration:
     version: str
     name: str
-    path: Path
+    path: Path | Traversable
 
     @property
     def sql(self) -> str:
@@ -38,12 +52,13 @@ class Migration:
         return hashlib.sha256(self.path.read_bytes()).hexdigest()
 
 
-def discover(sql_dir: Path = SQL_DIR) -> list[Migration]:
+def discover(sql_dir: Path | Traversable = SQL_DIR) -> list[Migration]:
     """The migrations in version order; a misnamed or duplicated file is an error, not skipped."""
     if not sql_dir.is_dir():
         raise MigrationError(f"migrations folder {sql_dir} does not exist")
     migrations: dict[str, Migration] = {}
-    for path in sorted(sql_dir.glob("*.sql")):
+    files = [entry for entry in sql_dir.iterdir() if entry.name.endswith(".sql")]
+    for path in sorted(files, key=lambda entry: entry.name):
         match = _NAME.match(path.name)
         if not match:
             raise MigrationError(f"{path}: migration files are named NNN_snake_case_name.sql")
@@ -54,7 +69,7 @@ def discover(sql_dir: Path = SQL_DIR) -> list[Migration]:
     return [migrations[v] for v in sorted(migrations)]
 
 
-def apply_migrations(engine: Engine, sql_dir: Path = SQL_DIR) -> list[Migration]:
+def apply_migrations(engine: Engine, sql_dir: Path | Traversable = SQL_DIR) -> list[Migration]:
     """Apply what is not applied yet, each in its own transaction; return what was applied.
 
     A failing migration is rolled back alone: the ones before it stay applied and recorded.
@@ -99,7 +114,7 @@ def apply_migrations(engine: Engine, sql_dir: Path = SQL_DIR) -> list[Migration]
     return applied_now
 
 
-def pending_migrations(engine: Engine, sql_dir: Path = SQL_DIR) -> list[Migration]:
+def pending_migrations(engine: Engine, sql_dir: Path | Traversable = SQL_DIR) -> list[Migration]:
     """Migrations not applied yet (a job checks this to say 'run scrapy initdb' instead of failing)."""
     with engine.connect() as conn:
         exists = conn.execute(text("SELECT to_regclass('schema_migrations')")).scalar()

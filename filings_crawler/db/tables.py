@@ -38,6 +38,7 @@ companies = Table(
     Column("fiscal_year_end", Text),
     Column("former_names", JSONB, nullable=False),
     Column("submissions_fetched_at", DateTime(timezone=True)),
+    Column("submissions_checked_at", DateTime(timezone=True)),
     Column("last_error", Text),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),

@@ -8,8 +8,11 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from scrapy.crawler import Crawler
+from scrapy.utils.defer import deferred_from_coro, maybe_deferred_to_future
 from sqlalchemy import Connection
 from sqlalchemy.exc import DBAPIError, OperationalError
+from twisted.internet.defer import DeferredLock
+from twisted.internet.task import LoopingCall
 
 from filings_crawler.db.companies import upsert_companies, upsert_profiles
 from filings_crawler.db.documents import record_documents
@@ -30,6 +33,10 @@ WRITERS: dict[type, tuple[str, Callable[[Connection, Sequence[Any]], int]]] = {
     FilingDocuments: ("documents", record_documents),
 }
 
+# Written as soon as they come: a filing's documents are on disk by then, and a crawl killed
+# outright (SIGKILL) must not leave stored files unrecorded, to be downloaded again.
+WRITE_AT_ONCE = frozenset({FilingDocuments})
+
 # Seconds to wait before each new attempt when the server cannot be reached (a restart, a
 # failover): about half a minute in all before the crawl gives up and stops.
 RECONNECT_DELAYS = (1.0, 2.0, 4.0, 8.0, 16.0)
@@ -49,36 +56,69 @@ class DatabasePipeline:
     silently dropped, and what was not stored is found again by the next run.
     """
 
-    def __init__(self, crawler: Crawler, batch_size: int):
+    def __init__(self, crawler: Crawler, batch_size: int, flush_seconds: float):
         self.crawler = crawler
         self.batch_size = batch_size
+        self.flush_seconds = flush_seconds
         self.buffers: dict[type, list[Any]] = {}
+        self.first_buffered: dict[type, float] = {}
+        self.lock = DeferredLock()
+        # A buffer also goes out when it is this old, so a crawl killed outright (SIGKILL)
+        # loses at most a few seconds of records, and their work is redone by the next run.
+        self.timer = LoopingCall(lambda: deferred_from_coro(self.flush_stale()))
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> DatabasePipeline:
-        return cls(crawler, crawler.settings.getint("DATABASE_BATCH_SIZE", 500))
+        settings = crawler.settings
+        return cls(
+            crawler,
+            settings.getint("DATABASE_BATCH_SIZE", 500),
+            settings.getfloat("DATABASE_FLUSH_SECONDS", 2.0),
+        )
+
+    def open_spider(self) -> None:
+        self.timer.start(self.flush_seconds, now=False)
 
     async def process_item(self, item: Any) -> Any:
         kind = type(item)
         if kind not in WRITERS:
             return item
+        if kind not in self.buffers:
+            self.first_buffered[kind] = time.monotonic()
         buffer = self.buffers.setdefault(kind, [])
         buffer.append(item)
-        if len(buffer) >= self.batch_size:
+        if len(buffer) >= (1 if kind in WRITE_AT_ONCE else self.batch_size):
             await self.flush(kind)
         return item
 
+    async def flush_stale(self) -> None:
+        now = time.monotonic()
+        for kind in list(self.buffers):
+            if now - self.first_buffered.get(kind, now) >= self.flush_seconds:
+                await self.flush(kind)
+
     async def close_spider(self) -> None:
+        if self.timer.running:
+            self.timer.stop()
         for kind in WRITERS:
             await self.flush(kind)
 
     async def flush(self, kind: type) -> None:
-        for earlier in WRITERS:
-            if earlier is kind:
-                break
-            if self.buffers.get(earlier):
-                await self.flush(earlier)
+        # One flush at a time: a batch of documents must not be written while the batch of
+        # the filings it refers to is still on its way.
+        await maybe_deferred_to_future(self.lock.acquire())
+        try:
+            for earlier in WRITERS:
+                if earlier is kind:
+                    break
+                await self.write_buffer(earlier)
+            await self.write_buffer(kind)
+        finally:
+            self.lock.release()
+
+    async def write_buffer(self, kind: type) -> None:
         batch = self.buffers.pop(kind, [])
+        self.first_buffered.pop(kind, None)
         if not batch:
             return
         table, writer = WRITERS[kind]

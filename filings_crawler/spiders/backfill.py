@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterator, Sequence
 from typing import Any
 
 import scrapy
@@ -10,7 +10,7 @@ from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from filings_crawler.budget.middleware import BudgetExhausted
-from filings_crawler.db.companies import Target, load_targets
+from filings_crawler.db.companies import Target, load_targets, unchecked_since
 from filings_crawler.db.documents import DocumentWork, known_accessions, load_document_work
 from filings_crawler.db.engine import engine_from_settings
 from filings_crawler.items import CompanyProfile, Filing, QueuedArtifact
@@ -58,10 +58,13 @@ class BackfillSpider(DocumentFetching):
         self.ciks = arguments.cik_list("cik", cik)
         self.download = arguments.yes_no("download", download, default=True)
         self.companies_done = 0
+        # Companies whose submissions this process read, failed on, or swept.
+        self.handled_companies: set[int] = set()
         # Only these accession numbers are recorded, when set (the incremental crawl's).
         self.only_accessions: set[str] | None = None
 
     async def start(self) -> AsyncIterator[Any]:
+        await in_thread(self.begin_run)
         targets = await in_thread(self.targets)
         self.companies = {target.cik: target for target in targets}
         self.count("companies_targeted", len(targets))
@@ -75,12 +78,7 @@ class BackfillSpider(DocumentFetching):
             )
         self.logger.info("Backfill of %d targeted companies", len(targets))
         for cik in self.companies:
-            yield scrapy.Request(
-                self.urls.submissions(cik),
-                callback=self.parse_company,
-                errback=self.company_failed,
-                cb_kwargs={"cik": cik},
-            )
+            yield self.submissions_request(cik)
 
     def targets(self) -> list[Target]:
         with engine_from_settings(self.settings).connect() as conn:
@@ -97,6 +95,37 @@ class BackfillSpider(DocumentFetching):
             work = load_document_work(conn, max_attempts=self.config.artifact_retry_max, ciks=ciks)
             return {w.place.accession_number: w for w in work}, known_accessions(conn, ciks)
 
+    def submissions_request(self, cik: int, *, root: bool = True) -> scrapy.Request:
+        return scrapy.Request(
+            self.urls.submissions(cik),
+            callback=self.parse_company,
+            errback=self.company_failed,
+            cb_kwargs={"cik": cik},
+            dont_filter=not root,
+        )
+
+    def sweep(self) -> list[scrapy.Request]:
+        """Companies this run has not reached (their requests died with a killed process), and
+        then, on the next idle, the documents still due."""
+        with engine_from_settings(self.settings).connect() as conn:
+            unchecked = unchecked_since(conn, self.sweep_companies(), self.run_started_at)
+        # Companies handled in this process count as reached even if their records are still
+        # in the database pipeline's buffer.
+        companies = [cik for cik in unchecked if cik not in self.handled_companies]
+        self.handled_companies.update(companies)
+        if companies:
+            return [self.submissions_request(cik, root=False) for cik in companies]
+        return super().sweep()
+
+    def sweep_companies(self) -> list[int]:
+        return list(self.companies)
+
+    def sweeps_documents(self) -> bool:
+        return self.download
+
+    def sweep_ciks(self) -> Sequence[int] | None:
+        return list(self.companies)
+
     # -- the company file and its pages ---------------------------------------------------------
 
     def progress_counts(self) -> tuple[int, int] | None:
@@ -106,6 +135,7 @@ class BackfillSpider(DocumentFetching):
 
     def parse_company(self, response: Response, cik: int) -> Iterator[Any]:
         self.companies_done += 1
+        self.handled_companies.add(cik)
         self.count("submissions_fetched")
         try:
             submissions = parse_submissions(response.body, response.url)
@@ -153,6 +183,7 @@ class BackfillSpider(DocumentFetching):
             callback=self.parse_page,
             errback=self.page_failed,
             cb_kwargs={"cik": cik, "pages": pages, "profile": profile},
+            dont_filter=True,  # follows from the company file just read (see DocumentFetching)
         )
 
     def parse_page(
@@ -185,6 +216,7 @@ class BackfillSpider(DocumentFetching):
             return  # the crawl is stopping; the next run asks again
         self.companies_done += 1
         cik = failure.request.cb_kwargs["cik"]  # type: ignore[attr-defined]
+        self.handled_companies.add(cik)
         yield self.company_problem(
             cik, "submissions_unavailable", f"submissions JSON: {failure_reason(failure)}"
         )
@@ -213,6 +245,8 @@ class BackfillSpider(DocumentFetching):
 
     def fetch_documents(self, filing: Filing) -> Iterator[Any]:
         """The filing's documents, unless all are stored (or none can be fetched)."""
+        if filing.accession_number in self.fetching:
+            return  # already asked for in this process (by a sweep)
         work = self.work.pop(filing.accession_number, None)
         if work is None:
             if filing.accession_number in self.known or not filing.artifacts:

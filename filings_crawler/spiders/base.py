@@ -21,6 +21,8 @@ class EdgarSpider(scrapy.Spider):
 
     config: Config
     urls: EdgarUrls
+    # Whether the crawl sends requests to SEC, and so must hold SEC's budget (db/sec_lock.py).
+    uses_sec_budget = True
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)

@@ -10,15 +10,23 @@ or broken, take the per-file path: the folder's `index.json`, the primary HTML, 
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+import json
+from collections.abc import AsyncIterator, Iterator, Sequence
+from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import scrapy
+from scrapy import signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
+from scrapy.utils.job import job_dir
 from twisted.python.failure import Failure
 
 from filings_crawler.budget.middleware import BudgetExhausted
+from filings_crawler.db.companies import database_now
 from filings_crawler.db.documents import DocumentWork, load_document_work
 from filings_crawler.db.engine import engine_from_settings
 from filings_crawler.items import ArtifactOutcome, DocumentMember, FilingDocuments, QueuedArtifact
@@ -36,7 +44,11 @@ from filings_crawler.sec.html import ImageRef, find_images
 from filings_crawler.sec.xbrl_zip import read_xbrl_zip
 from filings_crawler.spiders import arguments
 from filings_crawler.spiders.base import EdgarSpider
+from filings_crawler.storage.atomic import write_atomically
 from filings_crawler.threads import in_thread
+
+# In JOBDIR: when the run began, for the end-of-crawl sweep of a resumed run.
+RUN_FILE = "run.json"
 
 # The XBRL files of an inline filing are named after its primary document; when the folder
 # cannot be listed these are the names to try (each may be absent).
@@ -44,24 +56,112 @@ GUESSED_XBRL_SUFFIXES = (".xsd", "_cal.xml", "_def.xml", "_lab.xml", "_pre.xml")
 
 
 class DocumentFetching(EdgarSpider):
-    """The two fetch paths of a filing's documents, for any spider that has filings to fetch."""
+    """The two fetch paths of a filing's documents, for any spider that has filings to fetch.
 
-    def documents_requests(self, work: DocumentWork) -> Iterator[Any]:
-        """The first request of a filing's fetch, or, for single files to retry, the item itself."""
+    Resuming (JOBDIR): document requests are never written to the JOBDIR queue (`memory_only`,
+    see scheduler.py) nor filtered as duplicates. The database is what says which documents are
+    due (each filing's outcome is recorded as soon as it is known), so a resumed crawl asks it
+    again instead of replaying requests from a queue that a killed process may have left behind
+    in any state: nothing stored before the stop is fetched again. At the end (`spider_idle`)
+    the crawl asks the database once more for what it has still not done, so work that was in
+    flight in a killed process is finished too.
+    """
+
+    # Accession numbers whose documents this process has asked for (at start or in a sweep).
+    fetching: set[str]
+    # When this run began, from the database's clock; kept in spider.state across a resume.
+    run_started_at: datetime
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> DocumentFetching:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        assert isinstance(spider, DocumentFetching)
+        spider.fetching = set()
+        crawler.signals.connect(spider.spider_idle, signal=signals.spider_idle)
+        return spider
+
+    def begin_run(self) -> None:
+        """Note when the run began; a resumed run keeps the first start. Blocking: in a thread.
+
+        Kept in JOBDIR/run.json, written at once (Scrapy's spider.state is only written when
+        a crawl closes, which a killed one never does).
+        """
+        run_file = Path(jobdir) / RUN_FILE if (jobdir := job_dir(self.settings)) else None
+        if run_file is not None and run_file.is_file():
+            started = json.loads(run_file.read_text())["run_started_at"]
+            self.run_started_at = datetime.fromisoformat(started)
+            self.logger.info("Resuming the run that began at %s", self.run_started_at)
+            return
+        with engine_from_settings(self.settings).connect() as conn:
+            self.run_started_at = database_now(conn)
+        if run_file is not None:
+            payload = {"run_started_at": self.run_started_at.isoformat()}
+            write_atomically(run_file, json.dumps(payload).encode())
+
+    def documents_requests(self, work: DocumentWork) -> Iterator[scrapy.Request]:
+        """The first request of a filing's fetch (or of its single files to retry)."""
         place = work.place
+        self.fetching.add(place.accession_number)
         if not work.full:
-            yield FilingDocuments(place, fetch_path=None, requests=0, downloads=work.retries)
+            # An item with no request to come from: a data: request carries it, so it is
+            # scheduled like the rest, from start or from a sweep.
+            yield document_request(
+                f"data:text/plain,retry-{place.accession_number}",
+                callback=self.emit_retry,
+                cb_kwargs={"work": work},
+            )
             return
         if work.is_inline_xbrl:
-            zip_name = f"{place.accession_number}-xbrl.zip"
-            yield scrapy.Request(
-                self.folder_url(work) + zip_name,
+            yield document_request(
+                self.folder_url(work) + f"{place.accession_number}-xbrl.zip",
                 callback=self.parse_xbrl_zip,
                 errback=self.xbrl_zip_failed,
                 cb_kwargs={"work": work},
             )
         else:
             yield self.folder_index_request(work, requests=0, problems=[])
+
+    def emit_retry(self, response: Response, work: DocumentWork) -> Iterator[FilingDocuments]:
+        yield FilingDocuments(work.place, fetch_path=None, requests=0, downloads=work.retries)
+
+    def spider_idle(self) -> None:
+        """Before closing: what the database says this run still has to do, sent once."""
+        requests = self.sweep()
+        if not requests:
+            return
+        self.logger.info("End-of-crawl sweep: %d requests for work not done yet", len(requests))
+        self.count_documents("sweep_requests", len(requests))
+        engine = self.crawler.engine
+        assert engine is not None
+        for request in requests:
+            engine.crawl(request)
+        raise DontCloseSpider
+
+    def sweep(self) -> list[scrapy.Request]:
+        """Due documents not asked for in this process (their requests died with a killed one)."""
+        if not self.sweeps_documents():
+            return []
+        with engine_from_settings(self.settings).connect() as conn:
+            due = load_document_work(
+                conn,
+                max_attempts=self.config.artifact_retry_max,
+                exchanges=self.sweep_exchanges(),
+                ciks=self.sweep_ciks(),
+            )
+        requests: list[scrapy.Request] = []
+        for work in due:
+            if work.place.accession_number not in self.fetching:
+                requests.extend(self.documents_requests(work))
+        return requests
+
+    def sweeps_documents(self) -> bool:
+        return True
+
+    def sweep_exchanges(self) -> Sequence[str]:
+        return TARGET_EXCHANGES
+
+    def sweep_ciks(self) -> Sequence[int] | None:
+        return None
 
     def folder_url(self, work: DocumentWork) -> str:
         return self.urls.filing_folder(work.place.cik, work.place.accession_number)
@@ -129,7 +229,7 @@ class DocumentFetching(EdgarSpider):
     def folder_index_request(
         self, work: DocumentWork, requests: int, problems: list[str]
     ) -> scrapy.Request:
-        return scrapy.Request(
+        return document_request(
             self.folder_url(work) + "index.json",
             callback=self.parse_folder_index,
             errback=self.folder_index_failed,
@@ -164,7 +264,7 @@ class DocumentFetching(EdgarSpider):
         requests: int,
         problems: list[str],
     ) -> scrapy.Request:
-        return scrapy.Request(
+        return document_request(
             self.folder_url(work) + work.place.primary_document,
             callback=self.parse_primary_document,
             errback=self.primary_document_failed,
@@ -295,7 +395,14 @@ class DocumentsSpider(DocumentFetching):
             return None
         return int(stats.get_value("documents/filings_processed", 0)), int(total)
 
+    def sweep_exchanges(self) -> Sequence[str]:
+        return self.exchanges or TARGET_EXCHANGES
+
+    def sweep_ciks(self) -> Sequence[int] | None:
+        return self.ciks
+
     async def start(self) -> AsyncIterator[Any]:
+        await in_thread(self.begin_run)
         work = await in_thread(self.load_work)
         self.logger.info("%d filings have documents to fetch", len(work))
         self.count_documents("filings_queued", len(work))
@@ -312,6 +419,11 @@ class DocumentsSpider(DocumentFetching):
                 ciks=self.ciks,
                 limit=self.limit,
             )
+
+
+def document_request(url: str, **kwargs: Any) -> scrapy.Request:
+    """A request of the documents stage: the database decides it, not the JOBDIR frontier."""
+    return scrapy.Request(url, dont_filter=True, meta={"memory_only": True}, **kwargs)
 
 
 def failure_reason(failure: Failure) -> str:

@@ -57,6 +57,7 @@ class IncrementalSpider(BackfillSpider):
         self.only_accessions = set()
 
     async def start(self) -> AsyncIterator[Any]:
+        await in_thread(self.begin_run)
         targets = await in_thread(self.targets)
         self.companies = {target.cik: target for target in targets}
         if self.download:
@@ -79,10 +80,13 @@ class IncrementalSpider(BackfillSpider):
         )
         for year, quarter in quarter_folders(first_day, self.until):
             self.index_requests_pending += 1
+            # Never filtered: a resumed run reads the index again (a few requests) to know
+            # which filings it is about.
             yield scrapy.Request(
                 self.urls.daily_index_folder(year, quarter) + "index.json",
                 callback=self.parse_quarter,
                 errback=self.index_failed,
+                dont_filter=True,
             )
 
     def parse_quarter(self, response: Response) -> Iterator[Any]:
@@ -98,7 +102,10 @@ class IncrementalSpider(BackfillSpider):
                 self.index_requests_pending += 1
                 self.count("days_read")
                 yield scrapy.Request(
-                    folder + name, callback=self.parse_day, errback=self.index_failed
+                    folder + name,
+                    callback=self.parse_day,
+                    errback=self.index_failed,
+                    dont_filter=True,
                 )
         yield from self.after_index()
 
@@ -139,13 +146,11 @@ class IncrementalSpider(BackfillSpider):
             len(self.found),
         )
         for cik in sorted(self.found):
-            yield scrapy.Request(
-                self.urls.submissions(cik),
-                callback=self.parse_company,
-                errback=self.company_failed,
-                cb_kwargs={"cik": cik},
-                dont_filter=True,
-            )
+            yield self.submissions_request(cik)
+
+    def sweep_companies(self) -> list[int]:
+        # Only once the index is read does the run know its companies.
+        return [] if self.index_requests_pending else sorted(self.found)
 
     def pages_wanted(self, submissions: Submissions) -> list[PageRef]:
         # A filing of the last days is always among the recent ones.

@@ -17,6 +17,7 @@ from filings_crawler.spiders.base import EdgarSpider
 
 class ListingsRefSpider(EdgarSpider):
     name = "listings_ref"
+    uses_sec_budget = False  # NASDAQ Trader only
 
     async def start(self) -> AsyncIterator[Any]:
         # The files are fetched one after the other and stored together: if either is bad, the

@@ -92,4 +92,10 @@ def test_scrapy_list_lists_the_spiders(tmp_path, database_url, mirror_url):
     env = job_environment(database_url, mirror_url, tmp_path, SEC_USER_AGENT="")
     result = run_scrapy(["list"], env, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["backfill", "documents", "incremental", "listings_ref", "tickers"]
+    assert result.stdout.split() == [
+        "backfill",
+        "documents",
+        "incremental",
+        "listings_ref",
+        "tickers",
+    ]
