@@ -29,13 +29,17 @@ lint: $(INSTALLED)
 	$(BIN)/mypy
 
 # Against the real SEC: SEC_USER_AGENT="Your Company you@company.com" make run
+# Resumable: each crawl keeps its frontier in jobs/<spider>; after Ctrl-C (or a crash), run
+# `make run` again and it goes on where it stopped (finished steps are quick to repeat).
+JOBS ?= jobs
 run: $(INSTALLED)
+	$(BIN)/scrapy preflight
 	$(BIN)/scrapy initdb
-	$(BIN)/scrapy crawl tickers
-	$(BIN)/scrapy crawl listings_ref
+	$(BIN)/scrapy crawl tickers -s JOBDIR=$(JOBS)/tickers
+	$(BIN)/scrapy crawl listings_ref -s JOBDIR=$(JOBS)/listings_ref
 	$(BIN)/scrapy enrich
-	$(BIN)/scrapy crawl backfill
-	$(BIN)/scrapy coverage
+	$(BIN)/scrapy crawl backfill -s JOBDIR=$(JOBS)/backfill
+	$(BIN)/scrapy coverage --html data/coverage.html
 
 clean-demo:
 	rm -rf data/demo

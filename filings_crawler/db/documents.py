@@ -115,7 +115,7 @@ def record_documents(conn: Connection, items: Sequence[FilingDocuments]) -> int:
     """Record every outcome: stored, failed (with back-off), or absent at SEC. Returns outcomes.
 
     A stored artifact is never turned back into a failure by a later attempt, and an artifact
-    not attempted (the crawl stopped first) stays as it was.
+    not attempted (the crawl stopped first) stays as it was, or is queued if it is new.
     """
     ids = dict(
         conn.execute(
@@ -124,12 +124,15 @@ def record_documents(conn: Connection, items: Sequence[FilingDocuments]) -> int:
             )
         ).all()
     )
-    stored, failed, absent = [], [], []
+    stored, failed, absent, unsent = [], [], [], []
     for item in items:
         filing_id = ids[item.place.accession_number]
         for outcome in item.outcomes:
             row = {"filing_id": filing_id, "kind": outcome.kind, "source_url": outcome.source_url}
             if not outcome.attempted:
+                # Known now (from the document or the zip) but not fetched before the crawl
+                # stopped: queued, so the filing is not taken for complete.
+                unsent.append(row)
                 continue
             if outcome.absent:
                 absent.append(outcome.source_url)
@@ -186,6 +189,11 @@ def record_documents(conn: Connection, items: Sequence[FilingDocuments]) -> int:
                 where=artifacts.c.status != "downloaded",
             ),
             failed,
+        )
+    if unsent:
+        conn.execute(
+            insert(artifacts).on_conflict_do_nothing(index_elements=[artifacts.c.source_url]),
+            unsent,
         )
     if absent:
         conn.execute(

@@ -122,7 +122,16 @@ class DocumentFetching(EdgarSpider):
             yield self.folder_index_request(work, requests=0, problems=[])
 
     def emit_retry(self, response: Response, work: DocumentWork) -> Iterator[FilingDocuments]:
-        yield FilingDocuments(work.place, fetch_path=None, requests=0, downloads=work.retries)
+        # Which XBRL files were only guesses (the instance, names tried without a listing) is
+        # not recorded; on a retry a 404 for one means SEC has none, not a failure.
+        optional = [a.source_url for a in work.retries if a.kind == "xbrl"]
+        yield FilingDocuments(
+            work.place,
+            fetch_path=None,
+            requests=0,
+            downloads=work.retries,
+            optional_urls=optional,
+        )
 
     def spider_idle(self) -> None:
         """Before closing: what the database says this run still has to do, sent once."""

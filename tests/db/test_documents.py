@@ -127,7 +127,14 @@ def test_an_absent_optional_file_leaves_no_artifact_and_an_unsent_one_stays_queu
         place,
         ArtifactOutcome("xbrl", URL + "one-10k_htm.xml", absent=True),
         ArtifactOutcome("html", URL + "one-10k.htm", attempted=False),
+        ArtifactOutcome("image", URL + "one_g1.jpg", attempted=False),
     )
     with engine.connect() as conn:
-        rows = conn.execute(text("SELECT source_url, status, attempts FROM artifacts")).all()
-    assert rows == [(URL + "one-10k.htm", "pending_download", 0)]
+        rows = conn.execute(
+            text("SELECT source_url, status, attempts FROM artifacts ORDER BY 1")
+        ).all()
+    # The unsent image is queued: the filing is not complete until it is stored.
+    assert rows == [
+        (URL + "one-10k.htm", "pending_download", 0),
+        (URL + "one_g1.jpg", "pending_download", 0),
+    ]

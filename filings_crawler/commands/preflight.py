@@ -1,0 +1,40 @@
+"""`scrapy preflight`: checks that a run against SEC can start, and says what it will use."""
+
+from __future__ import annotations
+
+import argparse
+
+from filings_crawler.cli import ProjectCommand
+from filings_crawler.db.migrations import pending_migrations
+from filings_crawler.storage.backends import storage_from_config
+
+
+class Command(ProjectCommand):
+    # The whole point: refuse early, with the reason, what a crawl would refuse later.
+    sends_requests = True
+    needs_schema = False
+
+    def short_desc(self) -> str:
+        return "Check the configuration (SEC_USER_AGENT included) and the database; print them"
+
+    def execute(self, args: list[str], opts: argparse.Namespace) -> None:
+        config = self.config
+        pending = pending_migrations(self.engine)
+        print(f"SEC_USER_AGENT   {config.sec_user_agent}")
+        print(
+            f"SEC_RATE_LIMIT   {config.sec_rate_limit:g} requests/s, {config.download_workers} workers"
+        )
+        print(
+            f"sources          {config.sec_www_base_url}, {config.sec_data_base_url}, "
+            f"{config.nasdaq_trader_base_url}"
+        )
+        print(
+            f"scope            {', '.join(config.filing_forms)} filed "
+            f"{config.filings_start_date}..{config.filings_end_date}"
+        )
+        print(
+            f"database         {config.database.describe()}"
+            + (f" ({len(pending)} migration(s) to apply: scrapy initdb)" if pending else "")
+        )
+        print(f"storage          {storage_from_config(config).describe()}")
+        print("ready")
