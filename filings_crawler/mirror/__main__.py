@@ -1,4 +1,4 @@
-"""CLI: `python -m filings_crawler.mirror --root DIR [--port N] [--latency-ms N]`."""
+"""CLI: `python -m filings_crawler.mirror --root DIR [--port N] [--latency-ms N] [fault options]`."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from types import FrameType
 
+from filings_crawler.mirror.faults import FAULT_KINDS, FaultPlan
 from filings_crawler.mirror.policy import SecPolicy
 from filings_crawler.mirror.server import EdgarMirror
 
@@ -42,12 +43,92 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         default=600.0,
         help="how long an --enforce-rate block lasts (SEC: 10 minutes)",
     )
+    add_fault_arguments(parser)
     args = parser.parse_args(argv)
     if not 0 <= args.port <= 65535:
         parser.error(f"--port must be 0..65535, not {args.port}")
     if args.latency_ms < 0:
         parser.error(f"--latency-ms must not be negative, not {args.latency_ms}")
+    try:
+        args.fault_plan = fault_plan(args)
+    except ValueError as error:
+        parser.error(f"bad fault options: {error}")
     return args
+
+
+def add_fault_arguments(parser: argparse.ArgumentParser) -> None:
+    """Options building the FaultPlan; each sets the plan field of the same name."""
+    faults = parser.add_argument_group(
+        "fault injection", "misbehave on SEC hosts (see filings_crawler.mirror.faults.FaultPlan)"
+    )
+    faults.add_argument("--seed", type=int, default=0, help="seed of the random fault sequence")
+    for kind, what in [
+        ("error", "a 5xx answer"),
+        ("reset", "a TCP reset instead of any answer"),
+        ("truncate", "half the promised body, then a closed connection"),
+        ("slow", "an answer delayed by --slow-seconds"),
+    ]:
+        faults.add_argument(
+            f"--{kind}-rate", type=float, default=0.0, help=f"fraction of requests getting {what}"
+        )
+    faults.add_argument("--slow-seconds", type=float, default=1.0, help="delay of a slow answer")
+    faults.add_argument(
+        "--error-statuses",
+        type=_integers,
+        default=None,
+        help="comma-separated statuses an error fault picks from (default 500,502,503)",
+    )
+    faults.add_argument(
+        "--fault-hosts",
+        type=_words,
+        default=None,
+        help="comma-separated hosts faults apply to (default www.sec.gov,data.sec.gov)",
+    )
+    faults.add_argument(
+        "--fault-override",
+        action="append",
+        default=[],
+        metavar="PATH=KIND",
+        help=f"every request for PATH gets KIND ({', '.join(FAULT_KINDS)}); repeatable",
+    )
+    faults.add_argument(
+        "--gzip-bomb-bytes", type=int, default=None, help="inflated size of a gzip_bomb body"
+    )
+
+
+def fault_plan(args: argparse.Namespace) -> FaultPlan:
+    """The FaultPlan the parsed options describe."""
+    settings: dict[str, object] = {
+        "seed": args.seed,
+        "error_rate": args.error_rate,
+        "reset_rate": args.reset_rate,
+        "truncate_rate": args.truncate_rate,
+        "slow_rate": args.slow_rate,
+        "slow_seconds": args.slow_seconds,
+    }
+    optional = {
+        "error_statuses": args.error_statuses,
+        "hosts": args.fault_hosts,
+        "gzip_bomb_bytes": args.gzip_bomb_bytes,
+    }
+    settings.update({name: value for name, value in optional.items() if value is not None})
+    overrides = {}
+    for override in args.fault_override:
+        path, separator, kind = override.rpartition("=")
+        if not separator:
+            raise ValueError(f"--fault-override takes PATH=KIND, not {override!r}")
+        overrides[path] = kind
+    if overrides:
+        settings["overrides"] = overrides
+    return FaultPlan.from_dict(settings)
+
+
+def _integers(text: str) -> list[int]:
+    return [int(item) for item in _words(text)]
+
+
+def _words(text: str) -> list[str]:
+    return [item.strip() for item in text.split(",") if item.strip()]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -65,7 +146,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, request_stop)
     signal.signal(signal.SIGINT, request_stop)
     policy = SecPolicy(enforce_rate=args.enforce_rate, block_seconds=args.block_seconds)
-    with EdgarMirror(root, port=args.port, latency=args.latency_ms / 1000, policy=policy) as mirror:
+    with EdgarMirror(
+        root,
+        port=args.port,
+        latency=args.latency_ms / 1000,
+        policy=policy,
+        faults=args.fault_plan,
+    ) as mirror:
         print(READY_LINE.format(root=root.resolve(), url=mirror.url), flush=True)
         # Event.wait is interrupted by signals on POSIX, so the handler can end it.
         stopping.wait()

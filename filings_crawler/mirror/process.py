@@ -12,7 +12,9 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
+
+from filings_crawler.mirror.faults import FaultPlan
 
 _URL = re.compile(r" at (http://127\.0\.0\.1:\d+)\s*$")
 # The folder holding the filings_crawler package, for the child's import path.
@@ -31,14 +33,16 @@ def run_mirror_process(
     latency: float = 0.0,
     enforce_rate: float | None = None,
     block_seconds: float = 600.0,
+    faults: dict[str, Any] | None = None,
     startup_timeout: float = 15.0,
     stop_timeout: float = 10.0,
 ) -> Iterator[str]:
     """Start `python -m filings_crawler.mirror` and yield its base URL `http://127.0.0.1:N`.
 
     `latency` is in seconds like `EdgarMirror`'s; `enforce_rate` and `block_seconds` make it
-    block like SEC (see SecPolicy). On exit the child gets SIGTERM, then SIGKILL if it has not
-    stopped within `stop_timeout`.
+    block like SEC (see SecPolicy); `faults` holds FaultPlan fields (`{"seed": 7, "error_rate":
+    0.05, "overrides": {...}}`), checked here before the child starts. On exit the child gets
+    SIGTERM, then SIGKILL if it has not stopped within `stop_timeout`.
     """
     command = [
         sys.executable,
@@ -55,6 +59,8 @@ def run_mirror_process(
     ]
     if enforce_rate is not None:
         command += ["--enforce-rate", repr(enforce_rate)]
+    if faults is not None:
+        command += fault_options(FaultPlan.from_dict(faults))
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(_SOURCE_ROOT), env.get("PYTHONPATH")]))
     # A file, not a pipe, for stderr: nobody reads it while serving, and a full pipe would
@@ -70,6 +76,33 @@ def run_mirror_process(
             yield _read_url(child, child.stdout, stderr, startup_timeout)
         finally:
             _stop(child, stop_timeout)
+
+
+def fault_options(plan: FaultPlan) -> list[str]:
+    """The CLI options that rebuild `plan` in the child."""
+    options = [
+        "--seed",
+        str(plan.seed),
+        "--error-rate",
+        repr(plan.error_rate),
+        "--reset-rate",
+        repr(plan.reset_rate),
+        "--truncate-rate",
+        repr(plan.truncate_rate),
+        "--slow-rate",
+        repr(plan.slow_rate),
+        "--slow-seconds",
+        repr(plan.slow_seconds),
+        "--error-statuses",
+        ",".join(map(str, plan.error_statuses)),
+        "--fault-hosts",
+        ",".join(sorted(plan.hosts)),
+        "--gzip-bomb-bytes",
+        str(plan.gzip_bomb_bytes),
+    ]
+    for path, kind in plan.overrides.items():
+        options += ["--fault-override", f"{path}={kind}"]
+    return options
 
 
 def _read_url(

@@ -20,6 +20,8 @@ class RequestRecord:
     system-wide, so it compares with the monotonic clock of a crawler in another process.
     `bytes_sent` counts the body bytes sent (compressed if gzip, 0 for HEAD); the record is
     made just before the body goes out, so a client that hung up mid-body still counts it all.
+    `fault` is the injected fault's kind, if any (see FaultPlan): a reset has `status` 0 and
+    no bytes, a truncation its real status and only the bytes actually sent.
     """
 
     arrival: float
@@ -30,6 +32,7 @@ class RequestRecord:
     user_agent: str | None
     bytes_sent: int
     accept_encoding: str | None = None
+    fault: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready form."""

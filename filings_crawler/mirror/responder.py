@@ -10,6 +10,16 @@ from email.utils import formatdate
 from pathlib import Path
 from urllib.parse import unquote
 
+from filings_crawler.mirror.faults import (
+    ERROR,
+    GZIP_BOMB,
+    NOT_FOUND,
+    RESET,
+    Fault,
+    FaultInjector,
+    error_page,
+    gzip_bomb,
+)
 from filings_crawler.mirror.listing import INDEX_JSON, render_listing, scan_folder
 from filings_crawler.mirror.policy import UNDECLARED_TOOL_PAGE, SecPolicy, Verdict
 
@@ -80,7 +90,12 @@ class MirrorRequest:
 
 @dataclass
 class MirrorResponse:
-    """A complete answer; the handler writes it as is (body omitted for HEAD)."""
+    """A complete answer; the handler writes it as is (body omitted for HEAD).
+
+    `fault` names an injected fault. Most are already in the status and body; the handler acts
+    on two that need the socket: "reset" (no response at all: status 0) and "truncate" (the
+    full Content-Length, half the body, then close). `delay` comes on top of the latency.
+    """
 
     status: int
     content_type: str
@@ -88,18 +103,24 @@ class MirrorResponse:
     headers: dict[str, str] = field(default_factory=dict)
     # Identity of the file the body came from, so its gzip form can be cached.
     source: tuple[str, int, int] | None = None
+    fault: str | None = None
+    delay: float = 0.0
 
 
 class Responder:
     """Maps requests to responses over a mirror root laid out as `<root>/<host>/<url path>`.
 
-    `respond` is the single decision point: scripted 429 bursts, 403 block windows or faults
-    belong there, in front of the routing, keyed on `MirrorRequest.arrival` where time matters.
+    `respond` is the single decision point: scripted 429 bursts, 403 block windows and faults
+    are decided there, in front of the routing, keyed on `MirrorRequest.arrival` where time
+    matters.
     """
 
-    def __init__(self, root: Path, policy: SecPolicy | None = None) -> None:
+    def __init__(
+        self, root: Path, policy: SecPolicy | None = None, faults: FaultInjector | None = None
+    ) -> None:
         self.root = root.resolve()
         self.policy = policy if policy is not None else SecPolicy()
+        self.faults = faults if faults is not None else FaultInjector()
 
     def respond(self, request: MirrorRequest) -> MirrorResponse:
         """The response to `request`, content-encoded as the request accepts."""
@@ -107,7 +128,7 @@ class Responder:
         return negotiate_encoding(response, request.accept_encoding)
 
     def route(self, request: MirrorRequest) -> MirrorResponse:
-        """The identity-encoded response: identity check, then file, listing or 404."""
+        """The identity-encoded response: identity check, SEC policy, faults, then the content."""
         if request.method not in {"GET", "HEAD"}:
             return MirrorResponse(405, "text/html", _NOT_ALLOWED_PAGE, {"Allow": "GET, HEAD"})
         parts = url_parts(request.target)
@@ -116,6 +137,18 @@ class Responder:
         host, path = parts[0], parts[1:]
         if host in SEC_HOSTS and (refused := self.sec_refusal(request)) is not None:
             return refused
+        # Faults come after SEC's refusals, as they would in front of the real servers: SEC's
+        # edge answers the 403s and 429s itself, so a refused request never reaches the origin
+        # that fails; and a test that scripts a block or a 429 burst must see exactly what it
+        # scripted, not a fault drawn in its place. Refused requests take no draw either, so
+        # the fault sequence depends only on the requests that are served.
+        fault = self.faults.decide(host, request.target)
+        if fault is not None:
+            return self.faulty(fault, host, path)
+        return self.content(host, path)
+
+    def content(self, host: str, path: tuple[str, ...]) -> MirrorResponse:
+        """The file, the synthesized listing or the host's 404."""
         target = self.resolve(host, path)
         if target is not None and target.is_file():
             return self.file_response(target)
@@ -123,6 +156,32 @@ class Responder:
         if listing is not None:
             return listing
         return self.not_found(host)
+
+    def faulty(self, fault: Fault, host: str, path: tuple[str, ...]) -> MirrorResponse:
+        """The response carrying `fault`; the handler finishes resets and truncations."""
+        if fault.kind == RESET:
+            # Nothing is sent, so status 0 is what the request log records.
+            return MirrorResponse(0, DEFAULT_CONTENT_TYPE, b"", fault=RESET)
+        if fault.kind == ERROR:
+            assert fault.status is not None
+            return MirrorResponse(fault.status, "text/html", error_page(fault.status), fault=ERROR)
+        if fault.kind == NOT_FOUND:
+            response = self.not_found(host)
+        elif fault.kind == GZIP_BOMB:
+            # Sent whatever the client accepts, as a hostile server would; negotiate_encoding
+            # leaves a body that already has a Content-Encoding alone.
+            name = path[-1] if path else ""
+            response = MirrorResponse(
+                200,
+                content_type_for(name),
+                gzip_bomb(self.faults.plan.gzip_bomb_bytes),
+                {"Content-Encoding": "gzip"},
+            )
+        else:
+            response = self.content(host, path)
+        response.fault = fault.kind
+        response.delay = fault.delay
+        return response
 
     def resolve(self, host: str, path: tuple[str, ...]) -> Path | None:
         """The file system path for a URL path, or None if it would leave the root."""
@@ -236,7 +295,7 @@ def accepts_gzip(accept_encoding: str | None) -> bool:
 
 def negotiate_encoding(response: MirrorResponse, accept_encoding: str | None) -> MirrorResponse:
     """Gzip text-like bodies for clients that accept it; archives and images go as they are."""
-    if response.content_type not in _COMPRESSIBLE:
+    if response.content_type not in _COMPRESSIBLE or "Content-Encoding" in response.headers:
         return response
     response.headers["Vary"] = "Accept-Encoding"
     if not accepts_gzip(accept_encoding):

@@ -7,6 +7,7 @@ import json
 import logging
 import socket
 import socketserver
+import struct
 import sys
 import threading
 import time
@@ -15,6 +16,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from filings_crawler.mirror.faults import RESET, TRUNCATE, FaultInjector, FaultPlan
 from filings_crawler.mirror.policy import SecPolicy
 from filings_crawler.mirror.requestlog import RequestLog, RequestRecord
 from filings_crawler.mirror.responder import MirrorRequest, MirrorResponse, Responder
@@ -25,6 +27,8 @@ HOST = "127.0.0.1"
 CONTROL_PREFIX = "/_mirror/"
 # Long enough that an idle crawler keeps its pooled connections, short enough to free threads.
 IDLE_TIMEOUT = 120.0
+# struct linger {on, seconds}: on with 0 seconds makes close() abort with a RST.
+_ABORT_ON_CLOSE = struct.pack("ii", 1, 0)
 
 
 class MirrorHandler(BaseHTTPRequestHandler):
@@ -83,8 +87,9 @@ class MirrorHandler(BaseHTTPRequestHandler):
             # A bug in the mirror must cost one response, not the server.
             logger.exception("EDGAR mirror failed on %s %s", self.command, self.path)
             response = MirrorResponse(500, "text/plain", b"EDGAR mirror error\n")
-        if self.server.latency > 0:
-            time.sleep(self.server.latency)
+        delay = self.server.latency + response.delay
+        if delay > 0:
+            time.sleep(delay)
         # Logged before the body goes out, so a client that has read a response finds it in
         # the log; a client hanging up mid-body is not worth a second record.
         self.server.log.add(
@@ -95,10 +100,14 @@ class MirrorHandler(BaseHTTPRequestHandler):
                 path=self.path,
                 status=response.status,
                 user_agent=request.user_agent,
-                bytes_sent=0 if self.command == "HEAD" else len(response.body),
+                bytes_sent=0 if self.command == "HEAD" else len(self.body_to_send(response)),
                 accept_encoding=request.accept_encoding,
+                fault=response.fault,
             )
         )
+        if response.fault == RESET:
+            self.abort()
+            return
         try:
             self.write(response)
         except OSError:
@@ -113,14 +122,16 @@ class MirrorHandler(BaseHTTPRequestHandler):
         if name == "requests":
             payload = [record.as_dict() for record in log.records()]
         elif name == "stats":
-            payload = {**log.stats(), **self.server.responder.policy.stats()}
+            responder = self.server.responder
+            payload = mirror_stats(log, responder.policy, responder.faults)
         elif name == "reset":
             log.clear()
             self.server.responder.policy.reset()
+            self.server.responder.faults.reset()
             payload = {"reset": True}
         elif name == "script" and self.command == "POST":
             try:
-                self.server.responder.policy.configure(json.loads(self.script_body or b"{}"))
+                self.apply_script(json.loads(self.script_body or b"{}"))
             except (ValueError, TypeError) as error:
                 body = json.dumps({"error": f"bad script: {error}"}).encode()
                 return MirrorResponse(400, "application/json", body)
@@ -129,8 +140,19 @@ class MirrorHandler(BaseHTTPRequestHandler):
             return MirrorResponse(404, "application/json", b'{"error": "unknown control path"}')
         return MirrorResponse(200, "application/json", json.dumps(payload).encode())
 
+    def apply_script(self, script: object) -> None:
+        """Script the SEC policy and, if the script has `"faults"`, replace the fault plan."""
+        if not isinstance(script, dict):
+            raise ValueError(f"a script is a JSON object, not {script!r}")
+        responder = self.server.responder
+        # Built first, so a bad fault plan refuses the whole script before anything changes.
+        plan = FaultPlan.from_dict(script["faults"]) if "faults" in script else None
+        responder.policy.configure(script)
+        if plan is not None:
+            responder.faults.configure(plan)
+
     def write(self, response: MirrorResponse) -> None:
-        """Send the response (headers only for HEAD)."""
+        """Send the response (headers only for HEAD); a truncated one then closes the connection."""
         self.send_response(response.status)
         self.send_header("Content-Type", response.content_type)
         self.send_header("Content-Length", str(len(response.body)))
@@ -138,7 +160,31 @@ class MirrorHandler(BaseHTTPRequestHandler):
             self.send_header(name, value)
         self.end_headers()
         if self.command != "HEAD":
-            self.wfile.write(response.body)
+            self.wfile.write(self.body_to_send(response))
+        if response.fault == TRUNCATE:
+            # Closing (with a FIN) is how the client learns the promised rest will never come.
+            self.close_connection = True
+
+    @staticmethod
+    def body_to_send(response: MirrorResponse) -> bytes:
+        """The body bytes that go out: all of them, or the first half for a truncation."""
+        if response.fault == TRUNCATE:
+            # Half is always at least one byte short of a non-empty body.
+            return response.body[: len(response.body) // 2]
+        return response.body
+
+    def abort(self) -> None:
+        """Reset the connection: the client gets ECONNRESET and not one byte of a response.
+
+        Closed here rather than by socketserver, whose shutdown(SHUT_WR) would send a FIN first:
+        the client would then see a clean close and, on a kept-alive connection, resend.
+        """
+        self.close_connection = True
+        with contextlib.suppress(OSError):
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, _ABORT_ON_CLOSE)
+        # rfile was made by makefile(), which holds the socket open past close() until it closes.
+        self.rfile.close()
+        self.connection.close()
 
     def read_body(self) -> bytes:
         """Read a request body, so the next keep-alive request starts at a request line."""
@@ -151,6 +197,11 @@ class MirrorHandler(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: Any) -> None:
         """Silenced: a crawl makes thousands of requests; `/_mirror/requests` has them all."""
+
+
+def mirror_stats(log: RequestLog, policy: SecPolicy, faults: FaultInjector) -> dict[str, Any]:
+    """`/_mirror/stats`: the log's figures, the SEC policy's and the fault counts by kind."""
+    return {**log.stats(), **policy.stats(), "faults": faults.counts()}
 
 
 class MirrorServer(ThreadingHTTPServer):
@@ -207,11 +258,17 @@ class EdgarMirror:
 
     `root` holds `<host>/<url path>` (e.g. `www.sec.gov/Archives/...`) and optionally `_errors/`
     with SEC's error bodies. `port` 0 picks a free port; `latency` (seconds) delays every
-    response. The request log outlives `stop`, so tests can inspect it afterwards.
+    response; `faults` makes it misbehave (see FaultPlan). The request log outlives `stop`, so
+    tests can inspect it afterwards.
     """
 
     def __init__(
-        self, root: Path, port: int = 0, latency: float = 0.0, policy: SecPolicy | None = None
+        self,
+        root: Path,
+        port: int = 0,
+        latency: float = 0.0,
+        policy: SecPolicy | None = None,
+        faults: FaultPlan | None = None,
     ) -> None:
         root = Path(root)
         if not root.is_dir():
@@ -223,6 +280,7 @@ class EdgarMirror:
         self.root = root
         self.latency = latency
         self.policy = policy if policy is not None else SecPolicy()
+        self.faults = FaultInjector(faults)
         self._requested_port = port
         self._log = RequestLog()
         self._server: MirrorServer | None = None
@@ -233,7 +291,10 @@ class EdgarMirror:
         if self._server is not None:
             raise RuntimeError("EDGAR mirror already started")
         server = MirrorServer(
-            Responder(self.root, self.policy), self._log, self._requested_port, self.latency
+            Responder(self.root, self.policy, self.faults),
+            self._log,
+            self._requested_port,
+            self.latency,
         )
         self._server = server
         self._thread = threading.Thread(
@@ -274,13 +335,14 @@ class EdgarMirror:
         return self._log.records()
 
     def stats(self) -> dict[str, Any]:
-        """The request log's figures (1-second windows) and what the SEC policy refused."""
-        return {**self._log.stats(), **self.policy.stats()}
+        """The request log's figures (1-second windows), what the SEC policy refused, faults."""
+        return mirror_stats(self._log, self.policy, self.faults)
 
     def reset(self) -> None:
-        """Clear the request log and the SEC policy's state."""
+        """Clear the request log and the SEC policy's state; faults back to the initial plan."""
         self._log.clear()
         self.policy.reset()
+        self.faults.reset()
 
     def __enter__(self) -> EdgarMirror:
         if self._server is None:

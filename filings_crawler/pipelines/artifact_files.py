@@ -14,7 +14,6 @@ from urllib.parse import unquote, urlsplit
 
 from scrapy import Request
 from scrapy.crawler import Crawler
-from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 from scrapy.pipelines.files import (
     FileInfo,
@@ -26,6 +25,7 @@ from scrapy.pipelines.files import (
 from scrapy.pipelines.media import MediaPipeline
 from twisted.python.failure import Failure
 
+from filings_crawler.budget.middleware import BudgetExhausted
 from filings_crawler.config import Config
 from filings_crawler.items import ArtifactOutcome, FilingDocuments
 from filings_crawler.pipelines.stopping import stop_crawl
@@ -136,9 +136,10 @@ class ArtifactFilesPipeline(FilesPipeline):
     def media_failed(
         self, failure: Failure, request: Request, info: MediaPipeline.SpiderInfo
     ) -> NoReturn:
-        """No response: the request was refused before sending (the crawl is stopping), or the
-        network failed after every retry. The original error, with its reason, goes on."""
-        if failure.check(IgnoreRequest):
+        """No usable response: not sent because the crawl is stopping (it stays queued), or
+        failed: the network after every retry, a body over DOWNLOAD_MAXSIZE (a gzip bomb too),
+        a host that is not SEC's. The original error, with its reason, goes on."""
+        if failure.check(BudgetExhausted):
             self.not_sent.add(request.url)
             super().media_failed(failure, request, info)  # quiet: filtered, not failed
         failure.raiseException()

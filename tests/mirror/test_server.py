@@ -395,6 +395,14 @@ def test_request_log_and_stats(fresh: EdgarMirror):
         "rate_violations": 0,
         "refused": 0,
         "enforce_rate": None,
+        "faults": {
+            "error": 0,
+            "reset": 0,
+            "truncate": 0,
+            "slow": 0,
+            "gzip_bomb": 0,
+            "not_found": 0,
+        },
     }
     assert fresh.stats() == json.loads(raw)
     _, _, raw_requests = fetch(f"{fresh.url}/_mirror/requests")
@@ -410,7 +418,9 @@ def test_request_log_and_stats(fresh: EdgarMirror):
         "user_agent",
         "bytes_sent",
         "accept_encoding",
+        "fault",
     }
+    assert first["fault"] is None
     assert first["method"] == "GET"
     assert first["path"] == f"/{SUBMISSIONS}"
     assert first["status"] == 200
