@@ -73,5 +73,9 @@ def release_sec_budget() -> None:
     """Give the lock back (tests; a process gives it back anyway when it ends)."""
     global _holder  # noqa: PLW0603
     if _holder is not None:
+        # Closing only returns the connection to the pool, where its session, and the lock,
+        # would live on.
+        _holder.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": LOCK_KEY})
+        _holder.commit()
         _holder.close()
         _holder = None
