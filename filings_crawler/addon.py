@@ -31,6 +31,16 @@ class FilingsCrawlerAddon:
             # Idle kept-alive connections per host: one per worker, none re-opened for nothing.
             "CONCURRENT_REQUESTS_PER_DOMAIN": config.download_workers,
         }
+        if settings.getbool("BENCHMARK_UNLIMITED_RATE"):
+            # The mirror on this machine answers as fast as it can; enough requests in flight
+            # to keep it busy (the middleware refuses this against anything but loopback).
+            workers = settings.getint("BENCHMARK_CONCURRENCY", 32)
+            derived["DOWNLOAD_SLOTS"] = {
+                SEC_SLOT: {"concurrency": workers, "delay": 0},
+                NASDAQ_TRADER_SLOT: {"concurrency": 1, "delay": 0},
+            }
+            derived["CONCURRENT_REQUESTS"] = workers + 2
+            derived["CONCURRENT_REQUESTS_PER_DOMAIN"] = workers
         if config.storage_backend == "s3":
             derived.update(s3_exports(config, settings))
         settings.setdict(derived, priority="addon")

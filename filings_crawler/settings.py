@@ -61,6 +61,10 @@ SEC_BACKOFF_BASE = 1.0
 SEC_LOCK_WAIT = 0
 # A budget log line (requests/s, current rate, pauses) this often, in seconds.
 BUDGET_LOG_INTERVAL = 60.0
+# Benchmarks only (benchmarks/run.py): no rate limit, this many SEC requests in flight. Refused
+# unless every base URL is on this machine.
+BENCHMARK_UNLIMITED_RATE = False
+BENCHMARK_CONCURRENCY = 32
 # A progress line (items, requests/s, what is left, an estimate), saved in execution_runs too.
 PROGRESS_INTERVAL = 60.0
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+from urllib.parse import urlsplit
 
 from scrapy import Request, signals
 from scrapy.crawler import Crawler
@@ -56,6 +57,11 @@ class SecBudgetMiddleware:
             f"{base}/" for base in (config.sec_www_base_url, config.sec_data_base_url)
         )
         self.nasdaq_base = f"{config.nasdaq_trader_base_url}/"
+        # Benchmarks measure the crawler, not SEC's budget: they may lift the limit, but only
+        # against a mirror on this machine, never against a real host.
+        self.unlimited = crawler.settings.getbool("BENCHMARK_UNLIMITED_RATE")
+        if self.unlimited:
+            refuse_unless_loopback(config)
         self.backoff = Backoff(base=crawler.settings.getfloat("SEC_BACKOFF_BASE", 1.0))
         self.recovery_seconds = crawler.settings.getfloat("SEC_RECOVERY_SECONDS", 10.0)
         self.backoff_seconds = 0.0
@@ -87,6 +93,8 @@ class SecBudgetMiddleware:
 
     def limiter_for(self, request: Request) -> SlidingWindowLimiter | None:
         """The limiter a request must pass (the handler asks), or None for non-network schemes."""
+        if self.unlimited:
+            return None
         slot = request.meta.get("download_slot")
         return self.limiters.get(slot) if isinstance(slot, str) else None
 
@@ -303,3 +311,15 @@ def _retry_after(response: Response) -> float | None:
             return None
         seconds = (moment - datetime.now(UTC)).total_seconds()
     return min(MAX_RETRY_AFTER, max(0.0, seconds))
+
+
+def refuse_unless_loopback(config: Config) -> None:
+    """BENCHMARK_UNLIMITED_RATE only with every base URL on 127.0.0.1 or localhost."""
+    bases = (config.sec_www_base_url, config.sec_data_base_url, config.nasdaq_trader_base_url)
+    for base in bases:
+        host = urlsplit(base).hostname or ""
+        if host not in ("127.0.0.1", "localhost", "::1"):
+            raise ValueError(
+                f"BENCHMARK_UNLIMITED_RATE lifts SEC's rate limit and is only for a local "
+                f"mirror; {base} is not on this machine"
+            )
