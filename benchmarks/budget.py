@@ -34,7 +34,7 @@ from scrapy.utils.project import get_project_settings  # noqa: E402
 from scrapy.utils.reactor import install_reactor  # noqa: E402
 
 from filings_crawler.db import embedded  # noqa: E402
-from filings_crawler.mirror import run_mirror_process  # noqa: E402
+from filings_crawler.mirror import mirror_base_urls, run_mirror_process  # noqa: E402
 from filings_crawler.mirror.requestlog import max_in_any_window  # noqa: E402
 
 SAMPLE = PROJECT_ROOT / "tests" / "fixtures" / "edgar"
@@ -130,9 +130,7 @@ def main() -> int:
                             "SEC_USER_AGENT": "filings_crawler benchmark bench@filings-crawler.dev",
                             "SEC_RATE_LIMIT": str(args.rate),
                             "DATABASE_URL": database_url,
-                            "SEC_WWW_BASE_URL": f"{base}/www.sec.gov",
-                            "SEC_DATA_BASE_URL": f"{base}/data.sec.gov",
-                            "NASDAQ_TRADER_BASE_URL": f"{base}/www.nasdaqtrader.com",
+                            **mirror_base_urls(base),
                             "LOG_LEVEL": "WARNING",
                             "LOG_DIR": "",
                         },

@@ -50,7 +50,7 @@ class FilingsCrawlerAddon:
 EXPORTED_ITEMS = (
     "filings_crawler.items.Company",
     "filings_crawler.items.CompanyProfile",
-    "filings_crawler.items.Filing",
+    "filings_crawler.items.FilingBatch",
     "filings_crawler.items.FilingDocuments",
 )
 

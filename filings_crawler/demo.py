@@ -16,7 +16,7 @@ from sqlalchemy import create_engine, func, select
 from filings_crawler.db import embedded
 from filings_crawler.db.companies import count_by_exchange
 from filings_crawler.db.tables import artifacts, companies, execution_runs, filings, listings_ref
-from filings_crawler.mirror import run_mirror_process
+from filings_crawler.mirror import mirror_base_urls, run_mirror_process
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = PROJECT_ROOT / "tests" / "fixtures" / "edgar"
@@ -48,9 +48,7 @@ def demo_environment(mirror_url: str, database_url: str) -> dict[str, str]:
         "ENV_FILE": "",  # the demo ignores .env: it must not touch a real configuration
         # Only the local mirror sees this; it checks the format the way SEC does.
         "SEC_USER_AGENT": "filings_crawler demo demo@filings-crawler.dev",
-        "SEC_WWW_BASE_URL": f"{mirror_url}/www.sec.gov",
-        "SEC_DATA_BASE_URL": f"{mirror_url}/data.sec.gov",
-        "NASDAQ_TRADER_BASE_URL": f"{mirror_url}/www.nasdaqtrader.com",
+        **mirror_base_urls(mirror_url),
         "DATABASE_URL": database_url,
         "STORAGE_ROOT": str(DEMO_DIR / "filings"),
         "LOG_DIR": str(DEMO_DIR / "logs"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from filings_crawler.sec.html import ImageRef
 from filings_crawler.storage.layout import FilingPlace
 
 
@@ -101,6 +102,15 @@ class Filing:
 
 
 @dataclass
+class FilingBatch:
+    """The in-scope filings one list of a company's submissions gives (its recent filings, or a
+    page): one item for the dozen, since each item costs Scrapy more than parsing one filing."""
+
+    cik: int
+    filings: list[Filing] = field(default_factory=list)
+
+
+@dataclass
 class DocumentMember:
     """A file already in hand (a zip member, or the primary document the spider fetched)."""
 
@@ -109,6 +119,9 @@ class DocumentMember:
     source_url: str  # where SEC serves it on its own
     # The bytes, until stored; then None, so the item no longer holds megabytes (and exports).
     data: bytes | None = field(repr=False)
+    # For the primary document: the images the spider found in `data`, so the pipeline rewrites
+    # them without reading the document again. None: not looked for yet.
+    images: list[ImageRef] | None = field(default=None, repr=False)
 
 
 @dataclass

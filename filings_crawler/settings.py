@@ -36,7 +36,14 @@ REMOTE_CONTROL_ENABLED = False
 # applied by the download handler at the moment a request starts. The middleware sits just
 # below RetryMiddleware (550), so it sees 429/503 and block pages before a retry is decided, and
 # its Accept-Encoding is set before HttpCompressionMiddleware (590) would add br and zstd.
-DOWNLOADER_MIDDLEWARES = {"filings_crawler.budget.middleware.SecBudgetMiddleware": 560}
+DOWNLOADER_MIDDLEWARES = {
+    "filings_crawler.budget.middleware.SecBudgetMiddleware": 560,
+    # Nothing is read as text before the parsers, which read bytes: no charset guessing.
+    "filings_crawler.middlewares.bodies.PlainBodiesMiddleware": 595,
+    # A meta refresh in a filing would send the crawler off SEC's documents (and read every
+    # HTML document as text to look for one).
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+}
 DOWNLOAD_HANDLERS = {
     "http": "filings_crawler.budget.handler.BudgetedHTTPDownloadHandler",
     "https": "filings_crawler.budget.handler.BudgetedHTTPDownloadHandler",

@@ -20,6 +20,7 @@ os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "filings_crawler.settings")
 
 from filings_crawler.db import embedded
 from filings_crawler.db.migrations import apply_migrations
+from filings_crawler.mirror import mirror_base_urls
 
 # A real S3 API for the tests that store there: moto's server on loopback.
 pytest_plugins = ("tests.s3_fixtures",)
@@ -98,9 +99,7 @@ def job_environment(
         "ENV_FILE": "",
         "SEC_USER_AGENT": TEST_USER_AGENT,
         "DATABASE_URL": database_url,
-        "SEC_WWW_BASE_URL": f"{mirror_url}/www.sec.gov",
-        "SEC_DATA_BASE_URL": f"{mirror_url}/data.sec.gov",
-        "NASDAQ_TRADER_BASE_URL": f"{mirror_url}/www.nasdaqtrader.com",
+        **mirror_base_urls(mirror_url),
         "STORAGE_ROOT": str(tmp_path / "filings"),
         "LOG_DIR": str(tmp_path / "logs"),
         "LOG_FORMAT": "json",

@@ -12,6 +12,7 @@ from scrapy.crawler import Crawler, CrawlerRunner
 from scrapy.settings import Settings
 from scrapy.utils.project import get_project_settings
 
+from filings_crawler.mirror import mirror_base_urls
 from tests.conftest import TEST_USER_AGENT
 
 
@@ -25,9 +26,7 @@ def project_settings(
             "SEC_USER_AGENT": TEST_USER_AGENT,
             "DATABASE_URL": database_url,
             "DB_HOST": "",
-            "SEC_WWW_BASE_URL": f"{mirror_url}/www.sec.gov",
-            "SEC_DATA_BASE_URL": f"{mirror_url}/data.sec.gov",
-            "NASDAQ_TRADER_BASE_URL": f"{mirror_url}/www.nasdaqtrader.com",
+            **mirror_base_urls(mirror_url),
             "STORAGE_ROOT": str(tmp_path / "filings"),
             "LISTINGS_REF_DIR": str(tmp_path / "listings_ref"),
             "LOG_DIR": "",

@@ -15,7 +15,7 @@ from scrapy.utils.defer import deferred_from_coro
 from twisted.internet.task import LoopingCall
 
 from filings_crawler.budget.limiter import Backoff, SlidingWindowLimiter
-from filings_crawler.config import Config
+from filings_crawler.config import Config, ConfigError
 from filings_crawler.sec.block_pages import block_page_kind
 
 logger = logging.getLogger(__name__)
@@ -319,7 +319,9 @@ def refuse_unless_loopback(config: Config) -> None:
     for base in bases:
         host = urlsplit(base).hostname or ""
         if host not in ("127.0.0.1", "localhost", "::1"):
-            raise ValueError(
-                f"BENCHMARK_UNLIMITED_RATE lifts SEC's rate limit and is only for a local "
-                f"mirror; {base} is not on this machine"
+            raise ConfigError(
+                [
+                    f"BENCHMARK_UNLIMITED_RATE lifts SEC's rate limit and is only for a local "
+                    f"mirror; {base} is not on this machine"
+                ]
             )

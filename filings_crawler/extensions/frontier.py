@@ -35,7 +35,7 @@ class Frontier:
     def from_crawler(cls, crawler: Crawler) -> Frontier:
         path = job_dir(crawler.settings)
         if not path:
-            raise NotConfigured("no JOBDIR")
+            raise NotConfigured  # no JOBDIR: nothing to keep or clear (and nothing to log)
         extension = cls(Path(path))
         crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
         # After everything (the scheduler, the dupefilter, SpiderState) has written its files.

@@ -146,3 +146,12 @@ def _stop(child: subprocess.Popen[bytes], timeout: float) -> None:
     except subprocess.TimeoutExpired:
         child.kill()
         child.wait()
+
+
+def mirror_base_urls(mirror_url: str) -> dict[str, str]:
+    """The three base-URL variables that point a job at the mirror serving on `mirror_url`."""
+    return {
+        "SEC_WWW_BASE_URL": f"{mirror_url}/www.sec.gov",
+        "SEC_DATA_BASE_URL": f"{mirror_url}/data.sec.gov",
+        "NASDAQ_TRADER_BASE_URL": f"{mirror_url}/www.nasdaqtrader.com",
+    }

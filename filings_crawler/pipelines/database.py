@@ -17,8 +17,8 @@ from twisted.internet.task import LoopingCall
 from filings_crawler.db.companies import upsert_companies, upsert_profiles
 from filings_crawler.db.documents import record_documents
 from filings_crawler.db.engine import engine_from_settings
-from filings_crawler.db.filings import upsert_filings
-from filings_crawler.items import Company, CompanyProfile, Filing, FilingDocuments
+from filings_crawler.db.filings import upsert_filing_batches
+from filings_crawler.items import Company, CompanyProfile, FilingBatch, FilingDocuments
 from filings_crawler.pipelines.stopping import stop_crawl
 from filings_crawler.threads import in_thread
 
@@ -29,7 +29,7 @@ logger = logging.getLogger(__name__)
 WRITERS: dict[type, tuple[str, Callable[[Connection, Sequence[Any]], int]]] = {
     Company: ("companies", upsert_companies),
     CompanyProfile: ("company_profiles", upsert_profiles),
-    Filing: ("filings", upsert_filings),
+    FilingBatch: ("filings", upsert_filing_batches),
     FilingDocuments: ("documents", record_documents),
 }
 
@@ -128,10 +128,10 @@ class DatabasePipeline:
             changed = await in_thread(self._write, table, writer, batch)
         except DatabaseUnavailable as error:
             stats.inc_value("database/write_errors")
-            stats.inc_value(f"database/{table}/lost_in_failed_batches", len(batch))
+            stats.inc_value(f"database/{table}/lost_in_failed_batches", sum(map(rows_of, batch)))
             stop_crawl(self.crawler, "database_error", str(error))
             return
-        stats.inc_value(f"database/{table}/upserted", len(batch))
+        stats.inc_value(f"database/{table}/upserted", sum(map(rows_of, batch)))
         stats.inc_value(f"database/{table}/changed", changed)
 
     def _write(
@@ -161,6 +161,11 @@ class DatabasePipeline:
                     f"could not write {len(batch)} {table} rows: {_first_line(error)}"
                 ) from error
         raise AssertionError("unreachable")
+
+
+def rows_of(record: Any) -> int:
+    """Rows a record writes: a batch of filings counts each filing."""
+    return len(record.filings) if isinstance(record, FilingBatch) else 1
 
 
 def _first_line(error: DBAPIError) -> str:

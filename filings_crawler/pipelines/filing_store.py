@@ -17,7 +17,7 @@ from filings_crawler.config import Config
 from filings_crawler.items import ArtifactOutcome, DocumentMember, FilingDocuments
 from filings_crawler.pipelines.stopping import stop_crawl
 from filings_crawler.sec.content import content_problem
-from filings_crawler.sec.html import find_images, rewrite_images
+from filings_crawler.sec.html import find_images, rewrite_found_images
 from filings_crawler.sec.urls import EdgarUrls
 from filings_crawler.storage.backends import Storage, StorageError, storage_from_config
 from filings_crawler.threads import in_thread
@@ -49,7 +49,9 @@ class FilingStorePipeline:
             outcomes = []  # nothing recorded: the members stay queued
         item.outcomes.extend(outcomes)
         for member in item.members:
-            member.data = None  # stored (or refused): the item need not carry the bytes on
+            # Stored (or refused): the item need not carry the bytes (or their refs) on.
+            member.data = None
+            member.images = None
         self.count(item)
         return item
 
@@ -67,7 +69,7 @@ class FilingStorePipeline:
             return outcome
         data = member.data
         if member.kind == "html":
-            data = self.offline_html(item, member.data)
+            data = self.offline_html(item, member)
         path = item.place.path_for(member.kind, member.name)
         stored = self.storage.write(path, data)
         outcome.storage_path = path
@@ -78,13 +80,16 @@ class FilingStorePipeline:
         )
         return outcome
 
-    def offline_html(self, item: FilingDocuments, html: bytes) -> bytes:
+    def offline_html(self, item: FilingDocuments, member: DocumentMember) -> bytes:
         """The document with each image it shows from its folder pointing at the stored copy."""
+        assert member.data is not None
         place = item.place
-        folder = self.urls.filing_folder(place.cik, place.accession_number)
-        refs = find_images(html, folder, self.urls.image_prefixes())
-        return rewrite_images(
-            html, {ref.start: place.image_name(ref.name) for ref in refs if ref.name is not None}
+        refs = member.images
+        if refs is None:
+            folder = self.urls.filing_folder(place.cik, place.accession_number)
+            refs = find_images(member.data, folder, self.urls.image_prefixes())
+        return rewrite_found_images(
+            member.data, [(ref, place.image_name(ref.name)) for ref in refs if ref.name is not None]
         )
 
     def count(self, item: FilingDocuments) -> None:

@@ -9,7 +9,7 @@ only needs the pages whose range meets its window.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -95,8 +95,13 @@ class Submissions:
     pages: list[PageRef]
 
 
-def parse_submissions(body: bytes, source: str) -> Submissions:
-    """The company file. Malformed JSON, a missing key or a wrong type is a FormatError."""
+def parse_submissions(
+    body: bytes, source: str, *, forms: Collection[str] | None = None
+) -> Submissions:
+    """The company file. Malformed JSON, a missing key or a wrong type is a FormatError.
+
+    With `forms`, only rows of those forms are read into filings (see parse_columns).
+    """
     document = values.load_json(body, source)
     if not isinstance(document, dict):
         raise FormatError(source, f"expected a JSON object, got {type(document).__name__}")
@@ -112,7 +117,9 @@ def parse_submissions(body: bytes, source: str) -> Submissions:
         tickers=_text_list(document, "tickers", source),
         exchanges=_text_list(document, "exchanges", source),
         former_names=_former_names(document, source),
-        recent=parse_columns(_member(filings, "recent", dict, source), f"{source} filings.recent"),
+        recent=parse_columns(
+            _member(filings, "recent", dict, source), f"{source} filings.recent", forms=forms
+        ),
         pages=[
             _page_ref(entry, source, index)
             for index, entry in enumerate(_member(filings, "files", list, source))
@@ -120,19 +127,27 @@ def parse_submissions(body: bytes, source: str) -> Submissions:
     )
 
 
-def parse_submissions_page(body: bytes, source: str) -> Rows:
+def parse_submissions_page(
+    body: bytes, source: str, *, forms: Collection[str] | None = None
+) -> Rows:
     """A `filings.files` page: the same columns as `filings.recent`, at the top level."""
     document = values.load_json(body, source)
     if not isinstance(document, dict):
         raise FormatError(source, f"expected a JSON object, got {type(document).__name__}")
-    return parse_columns(document, source)
+    return parse_columns(document, source, forms=forms)
 
 
-def parse_columns(columns: dict[str, Any], source: str) -> Rows:
+def parse_columns(
+    columns: dict[str, Any], source: str, *, forms: Collection[str] | None = None
+) -> Rows:
     """Filings from SEC's parallel arrays.
 
     Arrays of unequal length cannot be lined up, so the whole list is refused (FormatError). A
     single row with a bad value is left out and described in `problems`; the others are kept.
+    With `forms`, rows of other forms are skipped unread: a company lists five to ten times
+    more 8-Ks, Form 4s and the like than the filings in scope, and reading every row was most
+    of the cost of a submissions file. Dates are not used to skip a row, so a malformed date
+    in an in-scope form is still reported.
     """
     missing = [name for name in REQUIRED_COLUMNS if name not in columns]
     if missing:
@@ -146,7 +161,16 @@ def parse_columns(columns: dict[str, Any], source: str) -> Rows:
         sizes = ", ".join(f"{name} {len(array)}" for name, array in arrays.items())
         raise FormatError(source, f"columns have unequal lengths ({sizes})")
     rows = Rows()
-    for index in range(lengths.pop() if lengths else 0):
+    indexes: Iterable[int] = range(lengths.pop() if lengths else 0)
+    if forms is not None:
+        wanted = set(forms)
+        form_column = arrays["form"]
+        indexes = [
+            i
+            for i in indexes
+            if isinstance(form_column[i], str) and form_column[i].strip() in wanted
+        ]
+    for index in indexes:
         try:
             rows.filings.append(
                 _filing_row({n: a[index] for n, a in arrays.items()}, source, index)

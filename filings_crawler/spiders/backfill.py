@@ -13,7 +13,7 @@ from filings_crawler.budget.middleware import BudgetExhausted
 from filings_crawler.db.companies import Target, load_targets, unchecked_since
 from filings_crawler.db.documents import DocumentWork, known_accessions, load_document_work
 from filings_crawler.db.engine import engine_from_settings
-from filings_crawler.items import CompanyProfile, Filing, QueuedArtifact
+from filings_crawler.items import CompanyProfile, Filing, FilingBatch, QueuedArtifact
 from filings_crawler.sec.errors import FormatError
 from filings_crawler.sec.exchanges import TARGET_EXCHANGES
 from filings_crawler.sec.submissions import (
@@ -138,7 +138,9 @@ class BackfillSpider(DocumentFetching):
         self.handled_companies.add(cik)
         self.count("submissions_fetched")
         try:
-            submissions = parse_submissions(response.body, response.url)
+            submissions = parse_submissions(
+                response.body, response.url, forms=self.config.filing_forms
+            )
         except FormatError as error:
             yield self.company_problem(cik, "malformed_submissions", str(error))
             return
@@ -190,7 +192,9 @@ class BackfillSpider(DocumentFetching):
         self, response: Response, cik: int, pages: list[PageRef], profile: CompanyProfile
     ) -> Iterator[Any]:
         try:
-            rows = parse_submissions_page(response.body, response.url)
+            rows = parse_submissions_page(
+                response.body, response.url, forms=self.config.filing_forms
+            )
         except FormatError as error:
             self.report("malformed_page", cik, str(error))
             profile.problems.append(str(error))
@@ -228,7 +232,10 @@ class BackfillSpider(DocumentFetching):
     # -- filings --------------------------------------------------------------------------------
 
     def in_scope(self, cik: int, rows: list[FilingRow], profile: CompanyProfile) -> Iterator[Any]:
+        """The in-scope filings of these rows, as one batch, then their documents' requests (the
+        batch first: a filing's row must exist before its documents are recorded)."""
         config = self.config
+        batch = FilingBatch(cik)
         for row in select_filings(
             rows, config.filing_forms, config.filings_start_date, config.filings_end_date
         ):
@@ -237,10 +244,13 @@ class BackfillSpider(DocumentFetching):
                 and row.accession_number not in self.only_accessions
             ):
                 continue
-            self.count("filings_in_scope")
-            filing = self.filing(cik, row)
-            yield filing
-            if self.download:
+            batch.filings.append(self.filing(cik, row))
+        if not batch.filings:
+            return
+        self.count("filings_in_scope", len(batch.filings))
+        yield batch
+        if self.download:
+            for filing in batch.filings:
                 yield from self.fetch_documents(filing)
 
     def fetch_documents(self, filing: Filing) -> Iterator[Any]:

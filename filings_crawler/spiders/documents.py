@@ -196,10 +196,11 @@ class DocumentFetching(EdgarSpider):
         documents.problems.extend(
             f"xbrl zip member refused: {reason}" for reason in contents.refused
         )
-        documents.members.append(
-            DocumentMember("html", place.primary_document, folder + place.primary_document, html)
+        primary = DocumentMember(
+            "html", place.primary_document, folder + place.primary_document, html
         )
-        for name, url in self.shown_images(html, folder, documents).items():
+        documents.members.append(primary)
+        for name, url in self.shown_images(primary, folder, documents).items():
             if name in contents.members:
                 documents.members.append(DocumentMember("image", name, url, contents.members[name]))
             else:
@@ -301,13 +302,12 @@ class DocumentFetching(EdgarSpider):
             documents.outcomes.append(ArtifactOutcome("html", response.url, error=problem))
             yield documents
             return
-        documents.members.append(
-            DocumentMember("html", place.primary_document, response.url, response.body)
-        )
+        primary = DocumentMember("html", place.primary_document, response.url, response.body)
+        documents.members.append(primary)
         files = (
             {entry.name for entry in listing.entries if not entry.is_folder} if listing else None
         )
-        for name, url in self.shown_images(response.body, folder, documents).items():
+        for name, url in self.shown_images(primary, folder, documents).items():
             if files is not None and name not in files:
                 # Listed by the document, absent from the folder: recorded, not requested.
                 error = "not in the filing folder (index.json); SEC does not have it"
@@ -350,10 +350,16 @@ class DocumentFetching(EdgarSpider):
 
     # -- shared ---------------------------------------------------------------------------------
 
-    def shown_images(self, html: bytes, folder: str, documents: FilingDocuments) -> dict[str, str]:
-        """name -> URL of every image the document shows from its folder; the rest recorded."""
+    def shown_images(
+        self, primary: DocumentMember, folder: str, documents: FilingDocuments
+    ) -> dict[str, str]:
+        """name -> URL of every image the document shows from its folder; the rest recorded.
+
+        The refs stay on the member, for the pipeline to rewrite them in place."""
+        assert primary.data is not None
+        primary.images = find_images(primary.data, folder, self.urls.image_prefixes())
         images: dict[str, str] = {}
-        for ref in find_images(html, folder, self.urls.image_prefixes()):
+        for ref in primary.images:
             if ref.name is not None and ref.url is not None:
                 images.setdefault(ref.name, ref.url)
             elif ref.skipped not in ("data URI",):

@@ -60,6 +60,26 @@ def test_margin_keeps_the_limit_when_arrivals_are_closer_than_sends():
     assert max_in_any_window(arrivals) <= 10
 
 
+def test_a_send_that_left_late_counts_from_when_it_left():
+    clock = FakeClock()
+    limiter = SlidingWindowLimiter(10, margin=0.0, clock=clock)
+    sends = run(limiter, clock, 10)
+    # The first left 40 ms after it was recorded (a stalled reactor), still before the second:
+    # the window it opens closes 40 ms later, so the eleventh cannot share a second with it.
+    clock.now = sends[0] + 0.040
+    limiter.sent_later(sends[0])
+    clock.now = sends[-1]
+    assert limiter.wait_time() == pytest.approx(sends[0] + 0.040 + 1.0 - sends[-1])
+    arrivals = [sends[0] + 0.040, *sends[1:]]
+    arrivals += run(limiter, clock, 20)
+    assert max_in_any_window(arrivals) <= 10
+    # An unknown or not-later time changes nothing.
+    waiting = limiter.wait_time()
+    limiter.sent_later(12.5)
+    limiter.sent_later(clock.now + 5)
+    assert limiter.wait_time() == waiting
+
+
 def test_pause_holds_everything_and_an_earlier_pause_is_not_shortened():
     clock = FakeClock()
     limiter = SlidingWindowLimiter(10, clock=clock)

@@ -14,6 +14,7 @@ from filings_crawler.budget.middleware import (
     SecBudgetMiddleware,
     _retry_after,
 )
+from filings_crawler.config import ConfigError
 from tests.conftest import EDGAR_SAMPLE, TEST_USER_AGENT
 
 BASES = {
@@ -128,3 +129,15 @@ def test_retry_after_as_an_http_date():
     assert _retry_after(Response("http://x/", status=503, headers={"Retry-After": later})) == (
         pytest.approx(60, abs=2)
     )
+
+
+def test_the_benchmark_mode_lifts_the_limit_only_against_this_machine():
+    settings = {**BASES, "BENCHMARK_UNLIMITED_RATE": "true", "LOG_FORMAT": "json"}
+    lifted = SecBudgetMiddleware.from_crawler(get_crawler(settings_dict=settings))
+    request = Request(f"{BASES['SEC_DATA_BASE_URL']}/submissions/CIK0000320193.json")
+    lifted.process_request(request)
+    assert request.meta["download_slot"] == SEC_SLOT  # still routed, and still SEC's only
+    assert lifted.limiter_for(request) is None
+    remote = {**settings, "SEC_DATA_BASE_URL": "https://data.sec.gov"}
+    with pytest.raises(ConfigError, match=r"BENCHMARK_UNLIMITED_RATE .* https://data.sec.gov"):
+        SecBudgetMiddleware.from_crawler(get_crawler(settings_dict=remote))

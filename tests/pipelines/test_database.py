@@ -10,7 +10,7 @@ import pytest_twisted
 import scrapy
 from sqlalchemy import text
 
-from filings_crawler.items import Company, Filing
+from filings_crawler.items import Company, Filing, FilingBatch
 from tests.crawling import crawl, project_settings
 
 
@@ -63,7 +63,7 @@ async def test_a_batch_the_database_refuses_stops_the_crawl_and_fails_the_run(
         size_bytes=None,
     )
     settings = project_settings(database_url, mirror_url, tmp_path)
-    crawler = await crawl(settings, YieldingSpider, records=[orphan])
+    crawler = await crawl(settings, YieldingSpider, records=[FilingBatch(9, [orphan])])
     assert crawler.stats is not None
     assert crawler.stats.get_value("database/write_errors") == 1
     with engine.connect() as conn:

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from filings_crawler.sec.html import ImageRef, find_images, rewrite_images
+from filings_crawler.sec.html import ImageRef, find_images, rewrite_found_images, rewrite_images
 
 from .conftest import EDGAR
 
@@ -283,6 +283,15 @@ def test_relinking_some_images_leaves_the_others_as_they_were():
         f"local_{ref.name}" if ref.name is not None else ref.src for ref in refs
     ]
     assert rewrite_images(TRICKY, {}) == TRICKY
+
+
+def test_rewriting_found_refs_gives_the_same_bytes_without_reading_again():
+    refs = find_images(TRICKY, FOLDER_URL, PREFIXES)
+    chosen = [(ref, f"local_{index}_{ref.name}.jpg") for index, ref in enumerate(refs) if index % 2]
+    expected = rewrite_images(TRICKY, {ref.start: new_value for ref, new_value in chosen})
+    # Given out of order, as a pipeline may; written in place of each ref's own value.
+    assert rewrite_found_images(TRICKY, chosen[::-1]) == expected != TRICKY
+    assert rewrite_found_images(TRICKY, []) == TRICKY
 
 
 def test_new_values_are_escaped_and_ascii():

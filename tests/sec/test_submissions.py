@@ -1112,3 +1112,22 @@ def test_every_xsl_viewer_folder_gives_the_raw_document(listed: str):
 @pytest.mark.parametrize("listed", ["expedia.inc..txt", "cree.inc..txt", "carbo.ceramics.inc..txt"])
 def test_real_names_with_two_dots_are_plain_file_names(listed):
     assert primary_document_name(listed) == (listed, None)
+
+
+def test_with_forms_only_rows_of_those_forms_are_read():
+    body = (SUBMISSIONS / "CIK0000320193.json").read_bytes()
+    raw = json.loads(body)["filings"]["recent"]
+    forms = ("10-K", "10-Q")
+    submissions = parse_submissions(body, "apple", forms=forms)
+    assert len(submissions.recent.filings) == sum(form in forms for form in raw["form"])
+    assert {filing.form for filing in submissions.recent.filings} == set(forms)
+    # A malformed row is reported when its form is wanted, and not read when it is not.
+    document = json.loads(body)
+    recent = document["filings"]["recent"]
+    eight_k = recent["form"].index("8-K")
+    ten_q = recent["form"].index("10-Q")
+    recent["filingDate"][eight_k] = "garbage"
+    recent["filingDate"][ten_q] = "2024/05/01"
+    rows = parse_submissions(json.dumps(document).encode(), "apple", forms=forms).recent
+    assert len(rows.problems) == 1
+    assert "2024/05/01" in rows.problems[0]
