@@ -11,12 +11,15 @@ import sys
 from typing import Any, NoReturn
 
 from scrapy.commands import ScrapyCommand
+from scrapy.exceptions import UsageError
 from sqlalchemy import Engine
 
 from filings_crawler import logs
 from filings_crawler.config import Config, ConfigError
 from filings_crawler.db.engine import get_engine
 from filings_crawler.db.migrations import MigrationError, pending_migrations
+from filings_crawler.sec.exchanges import TARGET_EXCHANGES
+from filings_crawler.spiders.arguments import ArgumentError, choices
 
 logger = logging.getLogger(__name__)
 
@@ -78,3 +81,20 @@ class ProjectCommand(ScrapyCommand):
 
     def execute(self, args: list[str], opts: argparse.Namespace) -> None:
         raise NotImplementedError
+
+
+class ExchangeCommand(ProjectCommand):
+    """A project command that may be limited to some target exchanges with `--exchange`."""
+
+    def add_options(self, parser: argparse.ArgumentParser) -> None:
+        super().add_options(parser)
+        parser.add_argument("--exchange", help="only companies listed here (default: all)")
+
+    def exchanges(self, opts: argparse.Namespace) -> list[str] | None:
+        """The exchanges `--exchange` names (None: all); a wrong name is a UsageError."""
+        try:
+            return choices("exchange", opts.exchange, TARGET_EXCHANGES)
+        except ArgumentError as error:
+            raise UsageError(
+                str(error).replace("-a exchange", "--exchange"), print_help=False
+            ) from error

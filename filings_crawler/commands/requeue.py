@@ -4,15 +4,11 @@ from __future__ import annotations
 
 import argparse
 
-from scrapy.exceptions import UsageError
-
-from filings_crawler.cli import ProjectCommand
+from filings_crawler.cli import ExchangeCommand
 from filings_crawler.db.maintenance import requeue_failed
-from filings_crawler.sec.exchanges import TARGET_EXCHANGES
-from filings_crawler.spiders.arguments import ArgumentError, choices
 
 
-class Command(ProjectCommand):
+class Command(ExchangeCommand):
     def syntax(self) -> str:
         return "[--exchange NYSE[,NASDAQ]] [--dry-run] [--reset-attempts]"
 
@@ -21,7 +17,6 @@ class Command(ProjectCommand):
 
     def add_options(self, parser: argparse.ArgumentParser) -> None:
         super().add_options(parser)
-        parser.add_argument("--exchange", help="only companies listed here (default: all)")
         parser.add_argument(
             "--dry-run", action="store_true", help="print what would be requeued; change nothing"
         )
@@ -32,12 +27,7 @@ class Command(ProjectCommand):
         )
 
     def execute(self, args: list[str], opts: argparse.Namespace) -> None:
-        try:
-            exchanges = choices("exchange", opts.exchange, TARGET_EXCHANGES)
-        except ArgumentError as error:
-            raise UsageError(
-                str(error).replace("-a exchange", "--exchange"), print_help=False
-            ) from error
+        exchanges = self.exchanges(opts)
         with self.engine.begin() as conn:
             result = requeue_failed(
                 conn,

@@ -5,19 +5,15 @@ from __future__ import annotations
 import argparse
 from concurrent.futures import ThreadPoolExecutor
 
-from scrapy.exceptions import UsageError
-
-from filings_crawler.cli import ProjectCommand
+from filings_crawler.cli import ExchangeCommand
 from filings_crawler.db.maintenance import StoredArtifact, mark_for_refetch, stored_artifacts
-from filings_crawler.sec.exchanges import TARGET_EXCHANGES
-from filings_crawler.spiders.arguments import ArgumentError, choices
 from filings_crawler.storage.backends import Storage, StorageError, storage_from_config
 
 # Files hashed at once: reading is I/O-bound (disk or S3), so threads overlap it.
 WORKERS = 8
 
 
-class Command(ProjectCommand):
+class Command(ExchangeCommand):
     def syntax(self) -> str:
         return "[--exchange NYSE[,NASDAQ]] [--fix]"
 
@@ -26,18 +22,12 @@ class Command(ProjectCommand):
 
     def add_options(self, parser: argparse.ArgumentParser) -> None:
         super().add_options(parser)
-        parser.add_argument("--exchange", help="only companies listed here (default: all)")
         parser.add_argument(
             "--fix", action="store_true", help="requeue missing or altered files for download"
         )
 
     def execute(self, args: list[str], opts: argparse.Namespace) -> None:
-        try:
-            exchanges = choices("exchange", opts.exchange, TARGET_EXCHANGES)
-        except ArgumentError as error:
-            raise UsageError(
-                str(error).replace("-a exchange", "--exchange"), print_help=False
-            ) from error
+        exchanges = self.exchanges(opts)
         storage = storage_from_config(self.config)
         print(f"verifying files in {storage.describe()}")
         problems: dict[int, str] = {}
