@@ -10,7 +10,7 @@ from typing import Any
 
 from scrapy.settings import BaseSettings
 
-from filings_crawler.budget.middleware import NASDAQ_TRADER_SLOT, SEC_SLOT
+from filings_crawler.budget.sec_budget import NASDAQ_TRADER_SLOT, SEC_SLOT
 from filings_crawler.config import Config
 
 

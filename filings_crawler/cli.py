@@ -23,8 +23,12 @@ from filings_crawler.spiders.arguments import ArgumentError, choices
 
 logger = logging.getLogger(__name__)
 
-# Exit status of a job refused before it started (bad configuration, database unreachable).
+# Exit statuses. A crawl that did not finish its work (blocked, stopped, failed) exits 1, a job
+# refused before it started (bad configuration or arguments, database or store unusable) 2, and
+# a crawl refused because another one holds SEC's budget 3.
+EXIT_STOPPED = 1
 EXIT_CONFIG = 2
+EXIT_BUDGET_TAKEN = 3
 
 
 def fail(lines: list[str], status: int = EXIT_CONFIG) -> NoReturn:

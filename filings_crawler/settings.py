@@ -21,6 +21,9 @@ LOG_LEVEL = "INFO"
 
 EXTENSIONS = {
     "filings_crawler.extensions.job_log.JobLog": 0,
+    # SEC's request budget (filings_crawler/budget/): the windows the download handler takes
+    # permits from, and the pace that SEC's answers set.
+    "filings_crawler.budget.sec_budget.SecBudget": 50,
     "filings_crawler.extensions.run_audit.RunAudit": 100,
     "filings_crawler.extensions.progress.Progress": 200,
     "filings_crawler.extensions.frontier.Frontier": 300,
@@ -33,11 +36,13 @@ REMOTE_CONTROL_ENABLED = False
 
 # SEC's fair access (filings_crawler/budget/): every SEC request, spider or FilesPipeline, retries
 # included, goes through one slot and one sliding-window limit of SEC_RATE_LIMIT per second,
-# applied by the download handler at the moment a request starts. The middleware sits just
-# below RetryMiddleware (550), so it sees 429/503 and block pages before a retry is decided, and
-# its Accept-Encoding is set before HttpCompressionMiddleware (590) would add br and zstd.
+# applied by the download handler where the request is written. Routing comes first (a request
+# to any other host is refused unsent) and sets Accept-Encoding before HttpCompressionMiddleware
+# (590) would add br and zstd; the answers middleware sits just below RetryMiddleware (550), so
+# it sees 429s, 5xx and block pages before a retry is decided.
 DOWNLOADER_MIDDLEWARES = {
-    "filings_crawler.budget.middleware.SecBudgetMiddleware": 560,
+    "filings_crawler.budget.routing.SourceRoutingMiddleware": 100,
+    "filings_crawler.budget.answers.SecAnswersMiddleware": 560,
     # Nothing is read as text before the parsers, which read bytes: no charset guessing.
     "filings_crawler.middlewares.bodies.PlainBodiesMiddleware": 595,
     # A meta refresh in a filing would send the crawler off SEC's documents (and read every
@@ -59,9 +64,10 @@ DOWNLOAD_DELAY = 0
 AUTOTHROTTLE_ENABLED = False
 # 429/503/5xx and connection failures are retried, each attempt through the budget again.
 RETRY_TIMES = 5
-# After a slow-down, each quiet interval of this many seconds gives back a quarter of the limit.
+# After a slow-down, each quiet interval of this many seconds (counted from the end of the pause)
+# gives back a tenth of the limit, up to just below any rate SEC blocked (budget/pace.py).
 SEC_RECOVERY_SECONDS = 10.0
-# The first pause after a 429/503 without Retry-After; it doubles while they go on.
+# The first pause after a 429 (or a run of 5xx) without Retry-After; it doubles while they go on.
 SEC_BACKOFF_BASE = 1.0
 # Seconds a crawl waits for another SEC crawl on the same database to finish before it gives
 # up (0: it exits at once, with who holds the budget). See db/sec_lock.py.

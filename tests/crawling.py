@@ -11,6 +11,7 @@ from scrapy import Spider
 from scrapy.crawler import Crawler, CrawlerRunner
 from scrapy.settings import Settings
 from scrapy.utils.project import get_project_settings
+from scrapy.utils.test import get_crawler
 
 from filings_crawler.mirror import mirror_base_urls
 from tests.conftest import TEST_USER_AGENT
@@ -35,6 +36,23 @@ def project_settings(
         priority="cmdline",
     )
     return settings
+
+
+def unit_crawler(spidercls: type[Spider] | None = None, **overrides: Any) -> Crawler:
+    """A crawler with the project's settings (every default from settings.py) and `overrides`,
+    its extensions built, for testing one component on its own; it talks to nothing."""
+    settings = get_project_settings().copy_to_dict()
+    settings.update(
+        {
+            "SEC_USER_AGENT": TEST_USER_AGENT,
+            "SEC_WWW_BASE_URL": "http://127.0.0.1:9/www.sec.gov",
+            "SEC_DATA_BASE_URL": "http://127.0.0.1:9/data.sec.gov",
+            "NASDAQ_TRADER_BASE_URL": "http://127.0.0.1:9/www.nasdaqtrader.com",
+            "LOG_DIR": "",
+            **overrides,
+        }
+    )
+    return get_crawler(spidercls, settings_dict=settings)
 
 
 async def crawl(settings: Settings, spidercls: type[Spider], **arguments: Any) -> Crawler:

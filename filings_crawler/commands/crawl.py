@@ -1,35 +1,62 @@
-"""`scrapy crawl`, refusing to start until the configuration and the database are right."""
+"""`scrapy crawl`: refuses to start until everything is right, and exits non-zero unless finished.
+
+Before the crawler exists, so a mistake costs no request: the configuration, the database, the
+spider's name and its `-a` arguments (a typo must not start a full crawl), and the stores it
+writes to. After the crawl: its exit status says whether it finished its work, with the
+reason on the last line, for cron, scrapyd and `make run`.
+"""
 
 from __future__ import annotations
 
 import argparse
+import sys
 
 from scrapy import Spider
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
+from scrapy.crawler import Crawler
+from scrapy.exceptions import UsageError
 from scrapy.spiderloader import get_spider_loader
 
-from filings_crawler.cli import fail, prepare_job
+from filings_crawler.cli import EXIT_BUDGET_TAKEN, EXIT_STOPPED, fail, prepare_job
 from filings_crawler.db.sec_lock import BudgetTaken, hold_sec_budget
-from filings_crawler.spiders.arguments import ArgumentError
+from filings_crawler.extensions.run_audit import run_status
+from filings_crawler.spiders.arguments import ArgumentError, accepted_arguments, check_names
+from filings_crawler.stopping import STOP_MESSAGE
+from filings_crawler.storage.backends import StorageError
+
+# What a close reason means to the person reading the last line, and what to do about it.
+_REASONS = {
+    "shutdown": "stopped by a signal (Ctrl-C or SIGTERM) before it finished",
+    "sec_blocked": "SEC blocked it SEC_MAX_BLOCKS times",
+    "storage_error": "the file store failed",
+    "database_error": "the database failed",
+    "format_error": "a source file was not in the format it knows",
+    "download_failed": "a file it cannot do without could not be downloaded",
+}
 
 
 class Command(ScrapyCrawlCommand):
     def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
         super().process_options(args, opts)
         assert self.settings is not None
-        # Before the crawler process exists: a bad variable stops the job with one line per problem
-        # and not one request sent.
         job = args[0] if args else "crawl"
-        _, engine = prepare_job(self.settings, job)
+        config, engine = prepare_job(self.settings, job)
         if not args:
             return
+        loader = get_spider_loader(self.settings)
         try:
-            spidercls = get_spider_loader(self.settings).load(args[0])
+            spidercls = loader.load(args[0])
         except KeyError:
-            return  # Scrapy reports an unknown spider itself
+            fail([f"no spider named {args[0]!r}; the spiders are: {', '.join(loader.list())}"])
         check_spider_arguments(spidercls, opts.spargs)
+        stores = spidercls.stores(config, self.settings) if hasattr(spidercls, "stores") else []
+        try:
+            for store in stores:
+                store.check_writable()
+        except StorageError as error:
+            fail([f"{error}: the crawl would store nothing (check STORAGE_ROOT and its rights)"])
         if getattr(spidercls, "uses_sec_budget", False):
-            wait = self.settings.getfloat("SEC_LOCK_WAIT", 0)
+            wait = self.settings.getfloat("SEC_LOCK_WAIT")
             try:
                 hold_sec_budget(engine, wait_seconds=wait)
             except BudgetTaken as error:
@@ -42,14 +69,42 @@ class Command(ScrapyCrawlCommand):
                     status=EXIT_BUDGET_TAKEN,
                 )
 
-
-# Exit status of a crawl refused because another one holds SEC's budget.
-EXIT_BUDGET_TAKEN = 3
+    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        if len(args) != 1:
+            raise UsageError("scrapy crawl takes one spider name")
+        assert self.crawler_process is not None
+        crawler = self._create_crawler(args[0])
+        self.crawler_process.crawl(crawler, **opts.spargs)
+        self.crawler_process.start()
+        self.exitcode = exit_status(
+            args[0], crawler, bootstrap_failed=self.crawler_process.bootstrap_failed
+        )
 
 
 def check_spider_arguments(spidercls: type[Spider], spargs: dict[str, str]) -> None:
-    """Build the spider once, outside the crawl, so a bad `-a` is one line and no request."""
+    """Refuse unknown `-a` names, and build the spider once so a bad value is one line."""
     try:
+        check_names(spidercls.name, spargs, accepted_arguments(spidercls))
         spidercls(**spargs)
     except ArgumentError as error:
         fail([str(error)])
+
+
+def exit_status(name: str, crawler: Crawler, *, bootstrap_failed: bool) -> int:
+    """0 for a crawl that finished its work; otherwise the reason, last, on stderr, and 1."""
+    stats = crawler.stats.get_stats() if crawler.stats is not None else {}
+    reason = stats.get("finish_reason")
+    if reason is not None and run_status(reason, stats) == "succeeded" and not bootstrap_failed:
+        return 0
+    if reason is None:
+        what = "could not start (see the error above)"
+    else:
+        what = _REASONS.get(str(reason), "stopped before it finished")
+        what += f" ({reason})"
+        if message := stats.get(STOP_MESSAGE):
+            what += f": {message}"
+    sys.stderr.write(
+        f"filings_crawler: crawl {name} {what}; what it stored is kept, and the same command "
+        "resumes it\n"
+    )
+    return EXIT_STOPPED

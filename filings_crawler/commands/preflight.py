@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import argparse
 
-from filings_crawler.cli import ProjectCommand
+from filings_crawler.cli import ProjectCommand, fail
 from filings_crawler.db.migrations import pending_migrations
-from filings_crawler.storage.backends import storage_from_config
+from filings_crawler.storage.backends import StorageError, storage_from_config
+from filings_crawler.storage.local import LocalStorage
 
 
 class Command(ProjectCommand):
@@ -36,5 +37,17 @@ class Command(ProjectCommand):
             f"database         {config.database.describe()}"
             + (f" ({len(pending)} migration(s) to apply: scrapy initdb)" if pending else "")
         )
-        print(f"storage          {storage_from_config(config).describe()}")
+        storage = storage_from_config(config)
+        assert self.settings is not None
+        listings = LocalStorage(self.settings["LISTINGS_REF_DIR"])
+        problems = []
+        for store in (storage, listings):
+            try:
+                store.check_writable()
+            except StorageError as error:
+                problems.append(f"{error}: no crawl could store its files there")
+        print(f"storage          {storage.describe()}" + (" (writable)" if not problems else ""))
+        print(f"listings files   {listings.describe()}")
+        if problems:
+            fail(problems)
         print("ready")

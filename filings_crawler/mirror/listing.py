@@ -32,6 +32,18 @@ class Entry:
     modified: datetime
 
 
+# The sample keeps its largest files gzip-compressed as `<name>.gz` (tests/sample_files.py);
+# the mirror serves and lists such a file as `<name>` whenever `<name>` itself is absent. SEC's
+# own .gz files (daily-index copies) sit beside their plain file, so they are served as they are.
+STORED_GZIP = ".gz"
+
+
+def stored_gzip(path: Path) -> Path | None:
+    """The compressed copy the sample keeps of `path`, when it keeps only that."""
+    stored = path.with_name(path.name + STORED_GZIP)
+    return stored if not path.exists() and stored.is_file() else None
+
+
 def scan_folder(folder: Path) -> list[Entry]:
     """Entries of `folder` as SEC would list them: no `index.json`, no dot files."""
     entries = []
@@ -43,9 +55,21 @@ def scan_folder(folder: Path) -> list[Entry]:
             stat = child.stat()
         except OSError:
             continue  # a dangling symlink has nothing to list
+        name, size = child.name, stat.st_size
+        plain = child.with_name(child.name.removesuffix(STORED_GZIP))
+        if plain != child and stored_gzip(plain) == child:
+            name, size = plain.name, _uncompressed_size(child)
         modified = datetime.fromtimestamp(stat.st_mtime, SEC_TIMEZONE).replace(tzinfo=None)
-        entries.append(Entry(child.name, child.is_dir(), stat.st_size, modified))
+        entries.append(Entry(name, child.is_dir(), size, modified))
     return entries
+
+
+def _uncompressed_size(path: Path) -> int:
+    # gzip's trailer ends with the uncompressed size, modulo 2**32 (the sample's files are far
+    # smaller).
+    with path.open("rb") as file:
+        file.seek(-4, 2)
+        return int.from_bytes(file.read(4), "little")
 
 
 def listing_style(archive_parts: Sequence[str]) -> str | None:

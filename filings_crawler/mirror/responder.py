@@ -20,7 +20,7 @@ from filings_crawler.mirror.faults import (
     error_page,
     gzip_bomb,
 )
-from filings_crawler.mirror.listing import INDEX_JSON, render_listing, scan_folder
+from filings_crawler.mirror.listing import INDEX_JSON, render_listing, scan_folder, stored_gzip
 from filings_crawler.mirror.policy import UNDECLARED_TOOL_PAGE, SecPolicy, Verdict
 
 SEC_HOSTS = frozenset({"www.sec.gov", "data.sec.gov"})
@@ -103,6 +103,8 @@ class MirrorResponse:
     headers: dict[str, str] = field(default_factory=dict)
     # Identity of the file the body came from, so its gzip form can be cached.
     source: tuple[str, int, int] | None = None
+    # The body already gzip-compressed, for a file the sample keeps compressed.
+    gzipped: bytes | None = field(default=None, repr=False)
     fault: str | None = None
     delay: float = 0.0
 
@@ -152,6 +154,8 @@ class Responder:
         target = self.resolve(host, path)
         if target is not None and target.is_file():
             return self.file_response(target)
+        if target is not None and (stored := stored_gzip(target)) is not None:
+            return self.stored_gzip_response(target.name, stored)
         listing = self.listing(host, path)
         if listing is not None:
             return listing
@@ -200,6 +204,18 @@ class Responder:
             path.read_bytes(),
             {"Last-Modified": http_date(stat.st_mtime)},
             source=(str(path), stat.st_mtime_ns, stat.st_size),
+        )
+
+    def stored_gzip_response(self, name: str, stored: Path) -> MirrorResponse:
+        """200 with a file kept gzip-compressed in the sample (`name.gz`): the original bytes,
+        or the stored compressed ones as they are to a client that accepts gzip."""
+        compressed = stored.read_bytes()
+        return MirrorResponse(
+            200,
+            content_type_for(name),
+            gzip.decompress(compressed),
+            {"Last-Modified": http_date(stored.stat().st_mtime)},
+            gzipped=compressed,
         )
 
     def listing(self, host: str, path: tuple[str, ...]) -> MirrorResponse | None:
@@ -300,7 +316,9 @@ def negotiate_encoding(response: MirrorResponse, accept_encoding: str | None) ->
     response.headers["Vary"] = "Accept-Encoding"
     if not accepts_gzip(accept_encoding):
         return response
-    if response.source is not None:
+    if response.gzipped is not None:
+        response.body = response.gzipped
+    elif response.source is not None:
         response.body = _gzip_file(*response.source)
     else:
         response.body = gzip.compress(response.body, mtime=0)

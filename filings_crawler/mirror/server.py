@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import io
 import json
 import logging
 import socket
@@ -43,15 +44,36 @@ class MirrorHandler(BaseHTTPRequestHandler):
 
     arrival = 0.0
     wall_time = 0.0
+    _stamped: _KernelStampedReader | None = None
 
     def version_string(self) -> str:
         """`Server:` header without the Python version."""
         return self.server_version
 
+    def setup(self) -> None:
+        """Reads the connection through `_KernelStampedReader` where the kernel stamps arrivals."""
+        super().setup()
+        try:
+            self.connection.setsockopt(socket.SOL_SOCKET, _SO_TIMESTAMPNS, 1)
+        except OSError:
+            return  # not Linux: arrivals are stamped when the request line is read
+        self._stamped = _KernelStampedReader(self.connection)
+        # The makefile() reader holds a reference that would keep the socket open past close().
+        self.rfile.close()
+        self.rfile = io.BufferedReader(self._stamped)
+
     def parse_request(self) -> bool:
-        """Stamps the arrival: the request line has just been read."""
+        """Stamps the arrival: when the kernel received the request line, else now (just read).
+
+        The kernel's time is the wire's, as SEC's servers see it: a mirror starved of CPU by a
+        busy machine reads its requests late, but they arrived when they arrived.
+        """
         self.arrival = time.monotonic()
         self.wall_time = time.time()
+        if self._stamped is not None and self._stamped.arrived is not None:
+            lag = max(0.0, self.wall_time - self._stamped.arrived)
+            self.arrival -= lag
+            self.wall_time -= lag
         return super().parse_request()
 
     def do_GET(self) -> None:
@@ -202,6 +224,36 @@ class MirrorHandler(BaseHTTPRequestHandler):
 def mirror_stats(log: RequestLog, policy: SecPolicy, faults: FaultInjector) -> dict[str, Any]:
     """`/_mirror/stats`: the log's figures, the SEC policy's and the fault counts by kind."""
     return {**log.stats(), **policy.stats(), "faults": faults.counts()}
+
+
+# Linux's SO_TIMESTAMPNS (and SCM_TIMESTAMPNS): the kernel stamps each received packet with
+# CLOCK_REALTIME as a struct timespec. Python's socket module does not name it.
+_SO_TIMESTAMPNS = 35
+_TIMESPEC = struct.Struct("@ll")
+
+
+class _KernelStampedReader(io.RawIOBase):
+    """A connection's bytes, each read with the kernel's time of arrival of the data read."""
+
+    def __init__(self, connection: socket.socket) -> None:
+        super().__init__()
+        self.connection = connection
+        self.arrived: float | None = None  # wall-clock time the last data read arrived
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        data, ancillary, _, _ = self.connection.recvmsg(
+            len(buffer), socket.CMSG_SPACE(_TIMESPEC.size)
+        )
+        for level, kind, payload in ancillary:
+            if level == socket.SOL_SOCKET and kind == _SO_TIMESTAMPNS:
+                seconds, nanoseconds = _TIMESPEC.unpack(payload[: _TIMESPEC.size])
+                self.arrived = seconds + nanoseconds / 1e9
+        view = memoryview(buffer).cast("B")
+        view[: len(data)] = data
+        return len(data)
 
 
 class MirrorServer(ThreadingHTTPServer):

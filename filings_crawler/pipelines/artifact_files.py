@@ -25,11 +25,11 @@ from scrapy.pipelines.files import (
 from scrapy.pipelines.media import MediaPipeline
 from twisted.python.failure import Failure
 
-from filings_crawler.budget.middleware import BudgetExhausted
+from filings_crawler.budget.sec_budget import BudgetExhausted
 from filings_crawler.config import Config
 from filings_crawler.items import ArtifactOutcome, FilingDocuments
-from filings_crawler.pipelines.stopping import stop_crawl
 from filings_crawler.sec.content import content_problem
+from filings_crawler.stopping import stop_crawl
 from filings_crawler.storage.backends import Storage, StorageError, storage_from_config
 from filings_crawler.threads import in_thread
 

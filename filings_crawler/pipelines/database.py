@@ -19,7 +19,7 @@ from filings_crawler.db.documents import record_documents
 from filings_crawler.db.engine import engine_from_settings
 from filings_crawler.db.filings import upsert_filing_batches
 from filings_crawler.items import Company, CompanyProfile, FilingBatch, FilingDocuments
-from filings_crawler.pipelines.stopping import stop_crawl
+from filings_crawler.stopping import stop_crawl
 from filings_crawler.threads import in_thread
 
 logger = logging.getLogger(__name__)

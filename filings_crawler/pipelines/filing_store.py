@@ -15,10 +15,10 @@ from scrapy.crawler import Crawler
 
 from filings_crawler.config import Config
 from filings_crawler.items import ArtifactOutcome, DocumentMember, FilingDocuments
-from filings_crawler.pipelines.stopping import stop_crawl
 from filings_crawler.sec.content import content_problem
 from filings_crawler.sec.html import find_images, rewrite_found_images
 from filings_crawler.sec.urls import EdgarUrls
+from filings_crawler.stopping import stop_crawl
 from filings_crawler.storage.backends import Storage, StorageError, storage_from_config
 from filings_crawler.threads import in_thread
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import inspect
+from collections.abc import Mapping, Sequence
 from datetime import date
 
 
@@ -68,3 +69,36 @@ def iso_date(name: str, value: object) -> date | None:
         return date.fromisoformat(str(value))
     except ValueError:
         raise ArgumentError(f"-a {name}={value!r}: expected a date, YYYY-MM-DD") from None
+
+
+def accepted_arguments(spidercls: type) -> list[str]:
+    """The `-a` names a spider takes: the named parameters of the project's `__init__`s.
+
+    Read from the signatures, so a spider's arguments are declared once, where they are used.
+    """
+    names: dict[str, None] = {}
+    for klass in spidercls.__mro__:
+        if not klass.__module__.startswith("filings_crawler.") or "__init__" not in vars(klass):
+            continue
+        for parameter in inspect.signature(vars(klass)["__init__"]).parameters.values():
+            if parameter.name != "self" and parameter.kind in (
+                parameter.POSITIONAL_OR_KEYWORD,
+                parameter.KEYWORD_ONLY,
+            ):
+                names[parameter.name] = None
+    return sorted(names)
+
+
+def check_names(spider_name: str, given: Mapping[str, object], accepted: Sequence[str]) -> None:
+    """Refuse an `-a` name the spider does not take (a typo must not start a full crawl).
+
+    Names starting with `_` are scrapyd's (`_job`, `_version`) and always accepted.
+    """
+    unknown = sorted(name for name in given if name not in accepted and not name.startswith("_"))
+    if unknown:
+        takes = f"it takes: {', '.join(accepted)}" if accepted else "it takes none"
+        raise ArgumentError(
+            f"{spider_name} does not take "
+            + ", ".join(f"-a {name}" for name in unknown)
+            + f"; {takes}"
+        )

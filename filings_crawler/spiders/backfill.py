@@ -9,11 +9,12 @@ import scrapy
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
-from filings_crawler.budget.middleware import BudgetExhausted
+from filings_crawler.budget.sec_budget import BudgetExhausted
 from filings_crawler.db.companies import Target, load_targets, unchecked_since
 from filings_crawler.db.documents import DocumentWork, known_accessions, load_document_work
 from filings_crawler.db.engine import engine_from_settings
 from filings_crawler.items import CompanyProfile, Filing, FilingBatch, QueuedArtifact
+from filings_crawler.scheduler import DISCOVERY_CIK, DISCOVERY_ROOT
 from filings_crawler.sec.errors import FormatError
 from filings_crawler.sec.exchanges import TARGET_EXCHANGES
 from filings_crawler.sec.submissions import (
@@ -62,6 +63,10 @@ class BackfillSpider(DocumentFetching):
         self.handled_companies: set[int] = set()
         # Only these accession numbers are recorded, when set (the incremental crawl's).
         self.only_accessions: set[str] | None = None
+        # Companies a stopped run recorded as discovered, and those asked for in this process:
+        # the scheduler drops a request that would repeat them (scheduler.py).
+        self.discovered_before_stop: set[int] = set()
+        self.requested_companies: set[int] = set()
 
     async def start(self) -> AsyncIterator[Any]:
         await in_thread(self.begin_run)
@@ -76,8 +81,21 @@ class BackfillSpider(DocumentFetching):
                 ", ".join(self.exchanges or TARGET_EXCHANGES),
                 ", ".join(map(str, untargeted)),
             )
+        pending = list(self.companies)
+        if self.resuming:
+            # What the stopped run recorded is done: only the companies whose filings were not
+            # written yet are asked again (a killed process's frontier cannot say which).
+            pending = await in_thread(self.undiscovered, pending)
+            self.companies_done = len(self.companies) - len(pending)
+            self.discovered_before_stop = set(self.companies) - set(pending)
+            self.handled_companies.update(self.discovered_before_stop)
+            self.logger.info(
+                "Resuming: %d of %d companies were discovered before the stop",
+                self.companies_done,
+                len(self.companies),
+            )
         self.logger.info("Backfill of %d targeted companies", len(targets))
-        for cik in self.companies:
+        for cik in pending:
             yield self.submissions_request(cik)
 
     def targets(self) -> list[Target]:
@@ -95,6 +113,11 @@ class BackfillSpider(DocumentFetching):
             work = load_document_work(conn, max_attempts=self.config.artifact_retry_max, ciks=ciks)
             return {w.place.accession_number: w for w in work}, known_accessions(conn, ciks)
 
+    def undiscovered(self, ciks: list[int]) -> list[int]:
+        """Of these companies, those this run has not recorded the discovery of."""
+        with engine_from_settings(self.settings).connect() as conn:
+            return unchecked_since(conn, ciks, self.run_started_at)
+
     def submissions_request(self, cik: int, *, root: bool = True) -> scrapy.Request:
         return scrapy.Request(
             self.urls.submissions(cik),
@@ -102,7 +125,20 @@ class BackfillSpider(DocumentFetching):
             errback=self.company_failed,
             cb_kwargs={"cik": cik},
             dont_filter=not root,
+            meta={DISCOVERY_CIK: cik},
         )
+
+    def is_discovered(self, cik: int, *, root: bool) -> bool:
+        """Whether a submissions request (the scheduler asks) would repeat this run's work: the
+        company was recorded before a stop, or its file was read or asked for in this process."""
+        if cik in self.discovered_before_stop:
+            return True
+        if not root:
+            return False  # a page of a company being read now
+        if cik in self.requested_companies:
+            return True
+        self.requested_companies.add(cik)
+        return False
 
     def sweep(self) -> list[scrapy.Request]:
         """Companies this run has not reached (their requests died with a killed process), and
@@ -186,6 +222,7 @@ class BackfillSpider(DocumentFetching):
             errback=self.page_failed,
             cb_kwargs={"cik": cik, "pages": pages, "profile": profile},
             dont_filter=True,  # follows from the company file just read (see DocumentFetching)
+            meta={DISCOVERY_CIK: cik, DISCOVERY_ROOT: False},
         )
 
     def parse_page(

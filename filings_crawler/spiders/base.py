@@ -7,11 +7,13 @@ from typing import Any
 
 import scrapy
 from scrapy.crawler import Crawler
-from scrapy.exceptions import CloseSpider
+from scrapy.settings import BaseSettings
 from twisted.python.failure import Failure
 
 from filings_crawler.config import Config
 from filings_crawler.sec.urls import EdgarUrls
+from filings_crawler.stopping import stop_crawl
+from filings_crawler.storage.backends import Storage
 
 logger = logging.getLogger(__name__)
 
@@ -41,15 +43,17 @@ class EdgarSpider(scrapy.Spider):
         spider.urls = EdgarUrls.from_config(spider.config)
         return spider
 
-    def stop(self, reason: str, message: str, *args: Any) -> CloseSpider:
-        """Log why the crawl cannot go on; the caller raises the result to close it with `reason`."""
-        logger.error(message, *args, extra={"close_reason": reason})
-        return CloseSpider(reason)
+    @classmethod
+    def stores(cls, config: Config, settings: BaseSettings) -> list[Storage]:
+        """The stores the crawl writes files to, checked writable before its first request."""
+        return []
+
+    def stop(self, reason: str, message: str) -> None:
+        """The crawl cannot go on: close it with `reason` (the one way, stopping.py)."""
+        stop_crawl(self.crawler, reason, message)
 
     def reference_file_failed(self, failure: Failure) -> None:
         """Errback of a reference file the crawl cannot do without: stop, storing nothing."""
         request = failure.request if hasattr(failure, "request") else None
         url = request.url if request is not None else "?"
-        raise self.stop(
-            "download_failed", "Could not download %s: %s", url, failure.getErrorMessage()
-        )
+        self.stop("download_failed", f"Could not download {url}: {failure.getErrorMessage()}")

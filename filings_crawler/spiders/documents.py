@@ -21,11 +21,13 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Response
+from scrapy.settings import BaseSettings
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.job import job_dir
 from twisted.python.failure import Failure
 
-from filings_crawler.budget.middleware import BudgetExhausted
+from filings_crawler.budget.sec_budget import BudgetExhausted
+from filings_crawler.config import Config
 from filings_crawler.db.companies import database_now
 from filings_crawler.db.documents import DocumentWork, load_document_work
 from filings_crawler.db.engine import engine_from_settings
@@ -45,6 +47,7 @@ from filings_crawler.sec.xbrl_zip import read_xbrl_zip
 from filings_crawler.spiders import arguments
 from filings_crawler.spiders.base import EdgarSpider
 from filings_crawler.storage.atomic import write_atomically
+from filings_crawler.storage.backends import Storage, storage_from_config
 from filings_crawler.threads import in_thread
 
 # In JOBDIR: when the run began, for the end-of-crawl sweep of a resumed run.
@@ -69,8 +72,15 @@ class DocumentFetching(EdgarSpider):
 
     # Accession numbers whose documents this process has asked for (at start or in a sweep).
     fetching: set[str]
-    # When this run began, from the database's clock; kept in spider.state across a resume.
+
+    @classmethod
+    def stores(cls, config: Config, settings: BaseSettings) -> list[Storage]:
+        return [storage_from_config(config)]
+
+    # When this run began, from the database's clock; kept in JOBDIR/run.json across a resume.
     run_started_at: datetime
+    # Whether this process resumes a run a stopped or killed one began.
+    resuming: bool = False
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> DocumentFetching:
@@ -87,7 +97,8 @@ class DocumentFetching(EdgarSpider):
         a crawl closes, which a killed one never does).
         """
         run_file = Path(jobdir) / RUN_FILE if (jobdir := job_dir(self.settings)) else None
-        if run_file is not None and run_file.is_file():
+        self.resuming = run_file is not None and run_file.is_file()
+        if run_file is not None and self.resuming:
             started = json.loads(run_file.read_text())["run_started_at"]
             self.run_started_at = datetime.fromisoformat(started)
             self.logger.info("Resuming the run that began at %s", self.run_started_at)

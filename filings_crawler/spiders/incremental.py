@@ -20,7 +20,7 @@ from scrapy.http import Response
 from sqlalchemy import func, select
 from twisted.python.failure import Failure
 
-from filings_crawler.budget.middleware import BudgetExhausted
+from filings_crawler.budget.sec_budget import BudgetExhausted
 from filings_crawler.db.engine import engine_from_settings
 from filings_crawler.db.runs import merge_metadata
 from filings_crawler.db.tables import artifacts, filings

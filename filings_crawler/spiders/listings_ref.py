@@ -7,17 +7,25 @@ from typing import Any
 
 import scrapy
 from scrapy.http import Response
+from scrapy.settings import BaseSettings
 
+from filings_crawler.config import Config
 from filings_crawler.items import ListingsSnapshot, SymbolDirectoryFile
 from filings_crawler.sec.errors import FormatError
 from filings_crawler.sec.listings import parse_symbol_directory
 from filings_crawler.sec.urls import SYMBOL_DIRECTORY_FILES
 from filings_crawler.spiders.base import EdgarSpider
+from filings_crawler.storage.backends import Storage
+from filings_crawler.storage.local import LocalStorage
 
 
 class ListingsRefSpider(EdgarSpider):
     name = "listings_ref"
     uses_sec_budget = False  # NASDAQ Trader only
+
+    @classmethod
+    def stores(cls, config: Config, settings: BaseSettings) -> list[Storage]:
+        return [LocalStorage(settings["LISTINGS_REF_DIR"])]
 
     async def start(self) -> AsyncIterator[Any]:
         # The files are fetched one after the other and stored together: if either is bad, the
@@ -41,7 +49,8 @@ class ListingsRefSpider(EdgarSpider):
                 response.body, source_file, min_rows=self.settings.getint("LISTINGS_MIN_ROWS", 1000)
             )
         except FormatError as error:
-            raise self.stop("format_error", "%s; listings_ref is left as it was", error) from error
+            self.stop("format_error", f"{error}; listings_ref is left as it was")
+            return
         self.logger.info("%s: %d listings", source_file, len(directory.listings))
         parsed = [
             *parsed,

@@ -34,7 +34,8 @@ class TickersSpider(EdgarSpider):
         try:
             entries = parse_company_tickers_exchange(response.body, response.url)
         except FormatError as error:
-            raise self.stop("format_error", "%s", error) from error
+            self.stop("format_error", str(error))
+            return
         yield scrapy.Request(
             self.urls.company_tickers(),
             callback=self.parse_tickers_file,
@@ -48,7 +49,8 @@ class TickersSpider(EdgarSpider):
         try:
             entries = parse_company_tickers(response.body, response.url)
         except FormatError as error:
-            raise self.stop("format_error", "%s", error) from error
+            self.stop("format_error", str(error))
+            return
         companies = merge_companies(entries, exchange_entries)
         self.logger.info("SEC ticker files: %d companies", len(companies))
         yield from companies

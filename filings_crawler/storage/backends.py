@@ -13,6 +13,9 @@ from filings_crawler.config import Config
 # Both backends log here, under one name, so a replaced file is found the same way on disk and S3.
 logger = logging.getLogger("filings_crawler.storage")
 
+# The file each store's write check creates and removes again, at its top.
+PROBE_NAME = ".filings_crawler-write-check"
+
 # The longest name most file systems accept for one folder or file (NAME_MAX on Linux).
 MAX_SEGMENT_BYTES = 255
 
@@ -53,6 +56,13 @@ class Storage(Protocol):
 
     def describe(self) -> str:
         """Where the files go, for a log line: `local disk under /abs/dir` or `s3://bucket/prefix/`."""
+
+    def check_writable(self) -> None:
+        """Write a probe file and remove it; StorageError, with the cause, if the store refuses.
+
+        Run before a crawl sends its first request, so a store that cannot take files costs no
+        request (and no hour of crawling before the first download fails).
+        """
 
 
 def validate_path(path: str) -> str:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import stat
 from pathlib import Path
 
 from filings_crawler.storage.atomic import write_atomically
 from filings_crawler.storage.backends import (
+    PROBE_NAME,
     StorageError,
     StoredFile,
     log_replaced,
@@ -67,6 +69,14 @@ class LocalStorage:
 
     def describe(self) -> str:
         return f"local disk under {self.root}"
+
+    def check_writable(self) -> None:
+        probe = self.root / f"{PROBE_NAME}-{os.getpid()}"
+        try:
+            write_atomically(probe, b"filings_crawler checks it can write here\n")
+            probe.unlink()
+        except OSError as error:
+            raise StorageError(f"cannot write under {self.root}: {_cause(error)}") from error
 
     def _target(self, path: str) -> Path:
         """The absolute file for `path`, refused (ValueError) if it would lie outside the root.

@@ -6,6 +6,7 @@ import base64
 import hashlib
 import re
 import threading
+import uuid
 from typing import Any
 
 import boto3
@@ -20,6 +21,7 @@ from botocore.exceptions import (
 )
 
 from filings_crawler.storage.backends import (
+    PROBE_NAME,
     StorageError,
     StoredFile,
     log_replaced,
@@ -121,6 +123,17 @@ class S3Storage:
 
     def location(self, path: str) -> str:
         return self._location(self._key(path))
+
+    def check_writable(self) -> None:
+        key = f"{self.prefix}{PROBE_NAME}-{uuid.uuid4().hex}"
+        try:
+            self.client().put_object(Bucket=self.bucket, Key=key, Body=b"filings_crawler\n")
+        except (ClientError, BotoCoreError) as error:
+            raise self._error("PUT", key, error) from error
+        try:
+            self.client().delete_object(Bucket=self.bucket, Key=key)
+        except (ClientError, BotoCoreError) as error:
+            raise self._error("DELETE", key, error) from error
 
     def describe(self) -> str:
         where = f" at {self.endpoint_url}" if self.endpoint_url else ""

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -193,13 +197,51 @@ async def test_a_404_is_final_and_other_hosts_are_never_fetched(
     assert crawl_stats["budget/refused_offsite"] == 2
 
 
-def test_the_connection_pool_never_resends_by_itself(database_url, mirror_url, tmp_path):
-    # Twisted's pool would re-send a GET on a reset kept-alive connection outside the budget;
-    # the project's handler turns that off so Scrapy's retry (through the budget) does it.
-    from scrapy.utils.test import get_crawler
+@contextmanager
+def cpu_hogs(count: int) -> Iterator[None]:
+    """Other processes keeping every core busy, as on a shared machine."""
+    hogs = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(count)]
+    try:
+        yield
+    finally:
+        for hog in hogs:
+            hog.kill()
+        for hog in hogs:
+            hog.wait()
 
-    from filings_crawler.budget.handler import BudgetedHTTPDownloadHandler
 
-    settings = project_settings(database_url, mirror_url, tmp_path)
-    handler = BudgetedHTTPDownloadHandler(get_crawler(settings_dict=dict(settings)))
-    assert handler._pool.retryAutomatically is False
+@pytest_twisted.ensureDeferred
+async def test_with_the_cpu_saturated_by_other_processes_the_limit_holds_at_the_server(
+    engine, database_url, enforcing_mirror, tmp_path
+):
+    # The mirror stamps each request with the kernel's time of arrival, so its count is the
+    # wire's, however late its own threads get to run.
+    settings = project_settings(database_url, enforcing_mirror, tmp_path)
+    with cpu_hogs(2 * (os.cpu_count() or 2)):
+        crawler = await crawl(settings, ProbeSpider, urls=probe_urls(enforcing_mirror, 150))
+    spider = crawler.spider
+    assert isinstance(spider, ProbeSpider)
+    assert len(spider.parsed) == 150
+    stats = mirror_control(enforcing_mirror, "stats")
+    assert stats["rate_violations"] == 0
+    assert stats["max_in_any_window"] <= 10
+    arrivals = sorted(r["arrival"] for r in mirror_control(enforcing_mirror, "requests"))
+    print(f"busy machine: {(len(arrivals) - 1) / (arrivals[-1] - arrivals[0]):.2f} requests/s")
+
+
+def test_a_crawl_that_sec_blocks_for_good_exits_non_zero_with_the_reason_last(
+    engine, database_url, tmp_path
+):
+    from tests.conftest import job_environment, run_scrapy
+
+    with run_mirror_process(EDGAR_SAMPLE, block_seconds=600) as mirror:
+        mirror_control(mirror, "script", {"blocks": [{"at": 1, "seconds": 60}]})
+        env = job_environment(database_url, mirror, tmp_path, SEC_MAX_BLOCKS="1")
+        result = run_scrapy(["crawl", "tickers"], env, tmp_path)
+    assert result.returncode == 1, result.stderr[-2000:]
+    last_line = result.stderr.strip().splitlines()[-1]
+    assert last_line.startswith(
+        "filings_crawler: crawl tickers SEC blocked it SEC_MAX_BLOCKS times (sec_blocked): "
+        "SEC blocked this crawler 1 times"
+    )
+    assert last_line.endswith("the same command resumes it")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import random
 
 import pytest
@@ -19,13 +20,13 @@ class FakeClock:
 
 
 def run(limiter: SlidingWindowLimiter, clock: FakeClock, requests: int, jitter: float = 0.0):
-    """Send as fast as the limiter allows; return the send times."""
+    """Send as fast as the limiter allows, each send leaving at once; return the send times."""
     sends = []
     rng = random.Random(7)
     for _ in range(requests):
         clock.now += limiter.wait_time() + rng.uniform(0, jitter)
         assert limiter.wait_time() == 0
-        limiter.record_send()
+        limiter.confirm(limiter.acquire().token)
         sends.append(clock.now)
     return sends
 
@@ -60,24 +61,75 @@ def test_margin_keeps_the_limit_when_arrivals_are_closer_than_sends():
     assert max_in_any_window(arrivals) <= 10
 
 
-def test_a_send_that_left_late_counts_from_when_it_left():
+def test_a_send_counts_from_when_its_bytes_left():
     clock = FakeClock()
     limiter = SlidingWindowLimiter(10, margin=0.0, clock=clock)
-    sends = run(limiter, clock, 10)
-    # The first left 40 ms after it was recorded (a stalled reactor), still before the second:
-    # the window it opens closes 40 ms later, so the eleventh cannot share a second with it.
-    clock.now = sends[0] + 0.040
-    limiter.sent_later(sends[0])
-    clock.now = sends[-1]
-    assert limiter.wait_time() == pytest.approx(sends[0] + 0.040 + 1.0 - sends[-1])
-    arrivals = [sends[0] + 0.040, *sends[1:]]
-    arrivals += run(limiter, clock, 20)
-    assert max_in_any_window(arrivals) <= 10
-    # An unknown or not-later time changes nothing.
+    first = limiter.acquire()
+    # Until its bytes are seen leaving, the permit counts as sent now, at every look: nobody
+    # else goes, however long the write takes.
+    for _ in range(3):
+        clock.now += 0.2
+        assert limiter.wait_time() == pytest.approx(limiter.min_spacing)
+    assert limiter.unconfirmed == 1
+    # It left 0.6 s after its permit; the window it opens starts then.
+    limiter.confirm(first.token, clock.now)
+    left = clock.now
+    sends = [left, *run(limiter, clock, 9)]
+    assert limiter.wait_time() == pytest.approx(left + 1.0 - clock.now)
+    sends += run(limiter, clock, 20)
+    assert max_in_any_window(sends) <= 10
+    # Confirming again, or an unknown permit, changes nothing.
     waiting = limiter.wait_time()
-    limiter.sent_later(12.5)
-    limiter.sent_later(clock.now + 5)
+    limiter.confirm(first.token, clock.now + 5)
+    limiter.confirm(12345)
     assert limiter.wait_time() == waiting
+    assert limiter.unconfirmed == 0
+
+
+def test_writes_delayed_unevenly_never_crowd_a_second():
+    # A busy machine: some writes leave at once, others up to 80 ms after their permit. Counted
+    # from the permit, the quick ones would crowd the slow ones' windows; counted at the wire,
+    # no second holds more than the limit.
+    clock = FakeClock()
+    # A microsecond of margin only against the fake clock's rounding (sums of wait times).
+    limiter = SlidingWindowLimiter(10, margin=1e-6, clock=clock)
+    rng = random.Random(11)
+    wire = []
+    for _ in range(500):
+        clock.now += limiter.wait_time()
+        permit = limiter.acquire()
+        clock.now += rng.choice([0.0, 0.0, 0.0, rng.uniform(0, 0.08)])
+        limiter.confirm(permit.token, clock.now)
+        wire.append(clock.now)
+    assert max_in_any_window(wire) <= 10
+    assert limiter.max_in_any_second == max_in_any_window(wire)
+
+
+def test_a_crawl_starts_as_if_the_last_second_had_been_full():
+    clock = FakeClock()
+    limiter = SlidingWindowLimiter(10, margin=0.03, clock=clock)
+    limiter.assume_full_window()
+    assert limiter.wait_time() == pytest.approx(1.03)
+    clock.now += 1.03
+    sends = run(limiter, clock, 30)
+    assert max_in_any_window(sends) <= 10
+    # The assumed sends are not the crawl's: no statistic counts them.
+    assert limiter.total_sends == 30
+    assert limiter.max_in_any_second <= 10
+
+
+def test_the_probe_goes_alone():
+    clock = FakeClock()
+    limiter = SlidingWindowLimiter(10, clock=clock)
+    limiter.start_probing()
+    probe = limiter.acquire()
+    assert probe.probe
+    limiter.confirm(probe.token)
+    clock.now += 5
+    assert limiter.wait_time() > 0  # everyone else waits for the probe's answer
+    limiter.probe_done()
+    assert limiter.wait_time() == 0
+    assert not limiter.acquire().probe
 
 
 def test_pause_holds_everything_and_an_earlier_pause_is_not_shortened():
@@ -90,29 +142,20 @@ def test_pause_holds_everything_and_an_earlier_pause_is_not_shortened():
     assert limiter.wait_time() == 0
 
 
-def test_slow_down_and_speed_up_stay_within_bounds():
-    clock = FakeClock()
-    limiter = SlidingWindowLimiter(10, clock=clock)
-    limiter.slow_down()
-    assert limiter.rate == 5
-    for _ in range(10):
-        limiter.slow_down()
-    assert limiter.rate == 0.5
-    assert limiter.window == pytest.approx(2.0)
-    for _ in range(30):
-        limiter.speed_up()
-    assert limiter.rate == 10
-    sends = run(limiter, clock, 100)
-    assert max_in_any_window(sends) <= 10
-
-
-def test_lowering_the_rate_takes_effect_at_once():
+def test_changing_the_rate_takes_effect_at_once():
     clock = FakeClock()
     limiter = SlidingWindowLimiter(10, clock=clock)
     run(limiter, clock, 20)
-    limiter.slow_down()
+    limiter.rate = 5
     sends = run(limiter, clock, 50)
     assert max_in_any_window(sends) <= 5
+    limiter.rate = 0.5
+    assert limiter.window == pytest.approx(2.0)
+    slow = run(limiter, clock, 5)
+    assert all(b - a >= 2.0 - 1e-9 for a, b in itertools.pairwise(slow))
+    limiter.rate = 10
+    sends = run(limiter, clock, 100)
+    assert max_in_any_window(sends) <= 10
 
 
 def test_a_rate_of_zero_is_refused():

@@ -99,3 +99,39 @@ def test_scrapy_list_lists_the_spiders(tmp_path, database_url, mirror_url):
         "listings_ref",
         "tickers",
     ]
+
+
+@pytest.mark.parametrize(
+    ("job", "line"),
+    [
+        (
+            ["crawl", "backfill", "-a", "exchnage=NYSE"],
+            "backfill does not take -a exchnage; it takes: cik, download, exchange, limit",
+        ),
+        (
+            ["crawl", "documents", "-a", "limt=5"],
+            "documents does not take -a limt; it takes: cik, exchange, limit",
+        ),
+        (
+            ["crawl", "incremental", "-a", "day=3", "-a", "cik=1"],
+            "incremental does not take -a day; it takes: cik, days, download, exchange, limit, "
+            "until",
+        ),
+        (["crawl", "tickers", "-a", "limit=5"], "tickers does not take -a limit; it takes none"),
+        (
+            ["crawl", "backfil"],
+            "no spider named 'backfil'; the spiders are: backfill, documents, incremental, "
+            "listings_ref, tickers",
+        ),
+    ],
+    ids=["backfill-typo", "documents-typo", "incremental-typo", "no-arguments", "spider-typo"],
+)
+def test_an_unknown_name_is_refused_before_any_request(
+    engine, database_url, mirror_url, tmp_path, job, line
+):
+    env = job_environment(database_url, mirror_url, tmp_path)
+    before = mirror_request_count(mirror_url)
+    result = run_scrapy(job, env, cwd=tmp_path)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.strip() == f"filings_crawler: {line}"
+    assert mirror_request_count(mirror_url) == before

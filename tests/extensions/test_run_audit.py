@@ -33,7 +33,8 @@ def test_a_finished_crawl_is_recorded_with_its_arguments_and_stats(
     engine, database_url, mirror_url, tmp_path
 ):
     env = job_environment(database_url, mirror_url, tmp_path)
-    result = run_scrapy(["crawl", "tickers", "-a", "note=audit-test"], env, tmp_path)
+    # scrapyd's own argument: the one `-a` the tickers crawl takes (it has none of its own).
+    result = run_scrapy(["crawl", "tickers", "-a", "_job=audit-test"], env, tmp_path)
     assert result.returncode == 0, result.stderr
     with engine.connect() as conn:
         run = conn.execute(text("SELECT * FROM execution_runs")).one()
@@ -42,7 +43,8 @@ def test_a_finished_crawl_is_recorded_with_its_arguments_and_stats(
     assert run.duration_seconds == pytest.approx(
         (run.completed_at - run.started_at).total_seconds(), abs=0.01
     )
-    assert run.metadata["arguments"] == {"note": "audit-test"}
+    assert run.metadata["arguments"] == {}
+    assert run.metadata["scrapyd_job"] == "audit-test"
     assert run.metadata["close_reason"] == "finished"
     assert run.metadata["stats"]["downloader/response_status_count/200"] == 2
     assert run.metadata["stats"]["item_scraped_count"] > 9000 - 1000

@@ -52,7 +52,11 @@ def crawl(engine: Engine, env: dict[str, str], where: Path, *settings: str) -> d
     where.mkdir()
     result = run_scrapy([*CRAWL, *settings], env, where)
     assert result.returncode == 0, result.stderr[-3000:]
-    return dataset(engine, Path(env["STORAGE_ROOT"]))
+    with engine.connect() as conn:
+        duration, stats = conn.execute(
+            text("SELECT duration_seconds, metadata->'stats' FROM execution_runs")
+        ).one()
+    return {**dataset(engine, Path(env["STORAGE_ROOT"])), "duration": duration, "stats": stats}
 
 
 @pytest.fixture(scope="module")
@@ -124,6 +128,47 @@ def test_a_block_mid_crawl_pauses_sends_at_most_two_requests_and_finishes(
     with engine.connect() as conn:
         stats = conn.execute(text("SELECT metadata->'stats' FROM execution_runs")).scalar()
     assert stats["budget/sec/blocks"] == 1
+
+
+def test_a_server_that_bans_above_six_a_second_costs_at_most_two_blocks(
+    engine, database_url, mirror, tmp_path, reference
+):
+    # SEC's rule, at 6 requests/s: more in any sliding second and the client is banned (here
+    # for 3 s, extended while it goes on). The crawl starts at 10/s, so it will be blocked; it
+    # must learn, not climb back into the ban. SEC_MAX_BLOCKS stays at its default (3).
+    control(mirror, "script", {"enforce_rate": 6, "block_seconds": 3})
+    try:
+        env = job_environment(database_url, mirror, tmp_path / "banned")
+        faulted = crawl(
+            engine,
+            env,
+            tmp_path / "banned",
+            "-s",
+            "SEC_BLOCK_COOLDOWN=4",
+            "-s",
+            "SEC_RECOVERY_SECONDS=1",
+        )
+    finally:
+        control(mirror, "script", {"enforce_rate": None})
+    blocks = faulted["stats"]["budget/sec/blocks"]
+    print(f"blocks: {blocks}, duration {faulted['duration']:.1f} s")  # for the README figures
+    assert 1 <= blocks <= 2
+    assert faulted["stats"]["budget/sec/rate_cap"] <= 6
+    assert_same(faulted, reference)
+
+
+def test_five_percent_503s_cost_at_most_half_again_the_clean_crawls_time(
+    engine, database_url, mirror, tmp_path, reference
+):
+    control(mirror, "script", {"faults": {"seed": 5, "error_rate": 0.05, "error_statuses": [503]}})
+    env = job_environment(database_url, mirror, tmp_path / "busy-sec")
+    faulted = crawl(engine, env, tmp_path / "busy-sec")
+    injected = control(mirror, "stats")["faults"]
+    print(f"503s: {injected}, {faulted['duration']:.1f} s against {reference['duration']:.1f} s")
+    assert injected["error"] >= 3
+    assert faulted["stats"].get("budget/sec/server_error_runs", 0) == 0
+    assert faulted["duration"] <= 1.5 * reference["duration"]
+    assert_same(faulted, reference)
 
 
 def test_an_oversized_response_and_a_gzip_bomb_fail_with_a_reason(

@@ -114,19 +114,44 @@ def stored_whole(engine: Engine, storage: Path) -> list[str]:
     ]
 
 
-def test_an_unwritable_storage_root_stops_the_crawl_with_a_clear_error(
-    engine, database_url, mirror_url, tmp_path
+@pytest.mark.parametrize("job", [["crawl", "backfill", "-a", "cik=9999001"], ["preflight"]])
+def test_an_unwritable_storage_root_is_refused_before_any_request(
+    engine, database_url, mirror_url, tmp_path, job
 ):
     add_company(engine, 9999001, "CTST")
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("a file where the storage root's parent should be")
     env = job_environment(database_url, mirror_url, tmp_path, STORAGE_ROOT=str(blocker / "filings"))
+    before = len(requests_log(mirror_url))
+    result = run_scrapy(job, env, tmp_path)
+    assert result.returncode == 2, result.stderr[-3000:]
+    errors = result.stderr.strip().splitlines()
+    assert len(errors) == 1, result.stderr[-3000:]
+    assert errors[0].startswith(f"filings_crawler: cannot write under {blocker / 'filings'}")
+    assert "Not a directory" in errors[0]
+    assert len(requests_log(mirror_url)) == before
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM execution_runs")).scalar() == 0
+
+
+def test_a_store_that_fails_mid_crawl_stops_it_with_a_clear_error(
+    engine, database_url, mirror_url, tmp_path
+):
+    # Writable when the crawl starts; a file appears where a company's folder must go.
+    add_company(engine, 9999001, "CTST")
+    storage = tmp_path / "filings"
+    storage.mkdir()
+    (storage / "NASDAQ").write_text("a file where the exchange's folder should be")
+    env = job_environment(database_url, mirror_url, tmp_path, STORAGE_ROOT=str(storage))
     result = run_scrapy(["crawl", "backfill", "-a", "cik=9999001"], env, tmp_path)
-    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.returncode == 1, result.stderr[-3000:]
     critical = [line for line in result.stderr.splitlines() if '"CRITICAL"' in line]
     assert critical, result.stderr[-3000:]
     assert "Storage failed" in critical[0]
-    assert str(blocker) in critical[0]
+    assert str(storage / "NASDAQ") in critical[0]
+    last_line = result.stderr.strip().splitlines()[-1]
+    assert last_line.startswith("filings_crawler: crawl backfill the file store failed")
+    assert "(storage_error)" in last_line
     with engine.connect() as conn:
         downloaded = conn.execute(
             text("SELECT count(*) FROM artifacts WHERE status = 'downloaded'")
@@ -157,8 +182,8 @@ def test_a_full_storage_root_stops_the_crawl_and_marks_nothing_it_could_not_stor
             database_url, mirror_url, tmp_path, STORAGE_ROOT=str(full / "filings")
         )
         result = run_scrapy(["crawl", "backfill", "-a", "cik=9999001,320193"], env, tmp_path)
-        assert result.returncode == 0, result.stderr[-3000:]
-        assert "No space left on device" in result.stderr
+        assert result.returncode == 1, result.stderr[-3000:]
+        assert "No space left on device" in result.stderr.strip().splitlines()[-1]
         with engine.connect() as conn:
             status, reason = conn.execute(
                 text("SELECT status, metadata->>'close_reason' FROM execution_runs")

@@ -539,3 +539,55 @@ def test_cli_missing_root_exits_2_with_one_line(tmp_path: Path):
     assert stdout == ""
     assert stderr.count("\n") == 1
     assert str(missing) in stderr
+
+
+KO_10K = "www.sec.gov/Archives/edgar/data/21344/000002134424000009/ko-20231231.htm"
+
+
+def test_a_file_the_sample_keeps_compressed_is_served_and_listed_as_the_original(fresh):
+    from tests.sample_files import sample_bytes
+
+    assert not (FIXTURES / KO_10K).exists()
+    original = sample_bytes(KO_10K)
+    status, headers, body = fetch(f"{fresh.url}/{KO_10K}")
+    assert (status, headers["Content-Type"], body) == (200, "text/html", original)
+    # To a client that accepts gzip, the stored compressed bytes themselves.
+    status, headers, body = fetch(f"{fresh.url}/{KO_10K}", Accept_Encoding="gzip")
+    assert headers["Content-Encoding"] == "gzip"
+    assert gzip.decompress(body) == original
+    folder = KO_10K.rsplit("/", 1)[0]
+    _, _, listing = fetch(f"{fresh.url}/{folder}/index.json")
+    items = {item["name"]: item["size"] for item in json.loads(listing)["directory"]["item"]}
+    assert items["ko-20231231.htm"] == str(len(original))
+    assert "ko-20231231.htm.gz" not in items
+    # SEC's own .gz files, beside their plain file, stay what they are.
+    status, _, body = fetch(
+        f"{fresh.url}/www.sec.gov/Archives/edgar/daily-index/2024/QTR2/master.20240501.idx.gz"
+    )
+    assert status == 200
+    assert body[:2] == b"\x1f\x8b"
+
+
+def test_an_arrival_is_when_the_kernel_received_it_not_when_the_mirror_read_it(fresh):
+    # The mirror is starved (here: its one handler thread is busy) while a request waits in the
+    # socket; its arrival is still the moment it came in.
+    import socket
+
+    with socket.create_connection(("127.0.0.1", fresh.port)) as connection:
+        first = f"GET /{SUBMISSIONS} HTTP/1.1\r\nHost: x\r\nUser-Agent: {UA}\r\n\r\n"
+        fresh.latency = 0.0
+        slow_server = fresh._server
+        assert slow_server is not None
+        slow_server.latency = 0.5  # the handler sleeps before answering the first request
+        sent = time.monotonic()
+        connection.sendall(first.encode())
+        time.sleep(0.1)
+        second_sent = time.monotonic()
+        connection.sendall(first.encode())  # arrives while the handler is asleep
+        time.sleep(1.5)
+        slow_server.latency = 0.0
+    arrivals = [record.arrival for record in fresh.requests()]
+    assert len(arrivals) == 2
+    assert arrivals[0] == pytest.approx(sent, abs=0.02)
+    # Read at least 0.4 s later, when the first answer was out; stamped when it came in.
+    assert arrivals[1] == pytest.approx(second_sent, abs=0.02)

@@ -60,6 +60,35 @@ def reset(engine: Engine) -> None:
     add_company(engine, 9999001, "CTST")
 
 
+def stop_after(
+    command: list[str],
+    env: dict[str, str],
+    work: Path,
+    mirror: str,
+    *,
+    requests: int,
+    stop: signal.Signals,
+) -> None:
+    """Run `scrapy COMMAND` and send it `stop` once the mirror has answered `requests` requests."""
+    crawl = subprocess.Popen(
+        [sys.executable, "-m", "scrapy", *command],
+        env=env,
+        cwd=work,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and len(requests_log(mirror)) < requests:
+            time.sleep(0.05)
+        assert crawl.poll() is None, "the crawl ended before it could be stopped"
+        crawl.send_signal(stop)
+        crawl.wait(timeout=120)
+    finally:
+        crawl.kill()
+        crawl.wait()
+
+
 def uninterrupted(engine: Engine, database_url: str, mirror_url: str, tmp_path: Path) -> dict:
     """The reference: the same crawl, start to finish, into a store of its own."""
     reset(engine)
@@ -83,23 +112,7 @@ def test_a_stopped_crawl_resumes_to_the_same_result(engine, database_url, tmp_pa
         work.mkdir()
         env = job_environment(database_url, mirror, work)
         command = [*CRAWL, "-s", f"JOBDIR={work / 'jobs' / 'backfill'}"]
-        first = subprocess.Popen(
-            [sys.executable, "-m", "scrapy", *command],
-            env=env,
-            cwd=work,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        try:
-            deadline = time.monotonic() + 60
-            while time.monotonic() < deadline and len(requests_log(mirror)) < 30:
-                time.sleep(0.05)
-            assert first.poll() is None, "the crawl ended before it could be stopped"
-            first.send_signal(stop)
-            first.wait(timeout=120)
-        finally:
-            first.kill()
-            first.wait()
+        stop_after(command, env, work, mirror, requests=30, stop=stop)
         assert (work / "jobs" / "backfill" / "requests.seen").exists()  # a frontier was kept
         with engine.connect() as conn:
             stored_before_stop = {
@@ -149,3 +162,70 @@ def test_a_stopped_crawl_resumes_to_the_same_result(engine, database_url, tmp_pa
     else:
         assert {path.lstrip("/") for path in twice} & stored_before_stop == set()
     assert max(archive.values()) <= 2
+
+
+def test_a_killed_discovery_resumes_without_asking_sec_again_for_what_it_recorded(
+    engine, database_url, tmp_path
+):
+    # The sample's listed filers and 150 more without a submissions file (SEC's 404 is recorded
+    # on the company too): enough companies that the kill comes mid-discovery.
+    real = [320193, 789019, 1324424, 749647, 895419, 1677077, 1766140]
+    ciks = real + list(range(2_000_001, 2_000_151))
+    with engine.begin() as conn:
+        conn.execute(text(f"TRUNCATE {', '.join(DATA_TABLES)} RESTART IDENTITY CASCADE"))
+    for cik in ciks:
+        add_company(engine, cik, f"T{cik}")
+    work = tmp_path / "discovery"
+    work.mkdir()
+    with run_mirror_process(EDGAR_SAMPLE, latency=0.2) as mirror:
+        env = job_environment(database_url, mirror, work)
+        command = [
+            "crawl",
+            "backfill",
+            "-a",
+            "download=no",
+            "-s",
+            "DOWNLOAD_WORKERS=2",
+            "-s",
+            f"JOBDIR={work / 'jobs' / 'backfill'}",
+        ]
+        stop_after(command, env, work, mirror, requests=60, stop=signal.SIGKILL)
+        time.sleep(1)  # what was in flight at the kill is answered (and logged) by now
+        asked_before = submissions_ciks(requests_log(mirror))
+        with engine.connect() as conn:
+            recorded = set(
+                conn.execute(
+                    text("SELECT cik FROM companies WHERE submissions_checked_at IS NOT NULL")
+                ).scalars()
+            )
+        urllib.request.urlopen(f"{mirror}/_mirror/reset", timeout=10).close()
+
+        second = run_scrapy(command, env, work)
+        assert second.returncode == 0, second.stderr[-3000:]
+        log = requests_log(mirror)
+        asked_again = submissions_ciks(log)
+
+    # And nothing twice within the resumed run, though its frontier replays old requests.
+    files = Counter(r["path"] for r in log if r["path"].endswith("0.json") or "CIK" in r["path"])
+    assert max(files.values()) == 1, files.most_common(3)
+
+    assert recorded, "nothing was recorded before the kill: kill later"
+    assert recorded < set(ciks), "everything was recorded before the kill: kill sooner"
+    # Only what was in flight or not yet written at the kill is asked again.
+    assert asked_again & recorded == set()
+    assert asked_again | recorded == set(ciks)
+    assert asked_before & asked_again <= set(ciks) - recorded
+    with engine.connect() as conn:
+        unchecked = conn.execute(
+            text("SELECT count(*) FROM companies WHERE submissions_checked_at IS NULL")
+        ).scalar()
+    assert unchecked == 0
+
+
+def submissions_ciks(log: list[dict]) -> set[int]:
+    """The companies whose submissions (file or page) the log asked for."""
+    return {
+        int(record["path"].rsplit("/CIK", 1)[1][:10])
+        for record in log
+        if record["path"].startswith("/data.sec.gov/submissions/CIK")
+    }

@@ -217,11 +217,16 @@ def test_a_malformed_listing_file_changes_nothing(engine, database_url, tmp_path
     with run_mirror_process(root) as bad_mirror:
         env = job_environment(database_url, bad_mirror, tmp_path)
         result = run_scrapy(["crawl", "listings_ref"], env, tmp_path)
-    assert result.returncode == 0  # a crawl that stops itself still exits cleanly
+    # A crawl that stops short exits non-zero, with the reason on its last line.
+    assert result.returncode == 1
+    last_line = result.stderr.strip().splitlines()[-1]
+    assert last_line.startswith("filings_crawler: crawl listings_ref ")
+    assert "(format_error): " in last_line
+    assert "otherlisted.txt" in last_line
     with engine.connect() as conn:
         after = conn.execute(text("SELECT * FROM listings_ref ORDER BY id")).all()
     assert after == before
     status, metadata = last_run(engine)
     assert (status, metadata["close_reason"]) == ("failed", "format_error")
-    errors = [json.loads(line) for line in result.stderr.splitlines() if '"ERROR"' in line]
+    errors = [json.loads(line) for line in result.stderr.splitlines() if '"CRITICAL"' in line]
     assert any("otherlisted.txt" in e["message"] and words in e["message"] for e in errors), errors
