@@ -154,7 +154,7 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory() as scratch:
         database_url = os.environ.get("BENCHMARK_DATABASE_URL") or embedded.start(
-            Path(scratch) / "postgres"
+            Path(scratch) / "postgres", create=True
         )
         from filings_crawler.config import DatabaseTarget
         from filings_crawler.db.engine import get_engine

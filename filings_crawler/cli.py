@@ -32,22 +32,33 @@ EXIT_BUDGET_TAKEN = 3
 
 
 def fail(lines: list[str], status: int = EXIT_CONFIG) -> NoReturn:
-    """Print one line per problem on stderr and exit: no traceback for a user's mistake."""
+    """Print one line per problem on stderr and exit: no traceback for a user's mistake.
+
+    The lines go into the job's log file too, where a scheduled job's operator looks first.
+    """
     for line in lines:
         sys.stderr.write(f"filings_crawler: {line}\n")
+        logs.to_log_file(logging.ERROR, line)
     sys.exit(status)
 
 
 def prepare_job(
-    settings: Any, job: str, *, needs_schema: bool = True, sends_requests: bool = True
+    settings: Any,
+    job: str,
+    *,
+    needs_schema: bool = True,
+    sends_requests: bool = True,
+    creates_database: bool = False,
 ) -> tuple[Config, Engine]:
-    """Validate the configuration, reach the database and set up logging, or exit with the reason.
+    """Set up logging, validate the configuration and reach the database, or exit with the reason.
 
-    Runs before anything is sent to SEC, so a bad variable never costs a request.
+    Runs before anything is sent to SEC, so a bad variable never costs a request. Logging comes
+    first, so a job refused for bad input leaves its reason in its log file too.
     """
+    logs.configure_from_settings(settings, job=job)
     try:
         config = Config.from_settings(settings, require_user_agent=sends_requests)
-        engine = get_engine(config.database)
+        engine = get_engine(config.database, create=creates_database)
         if needs_schema and (pending := pending_migrations(engine)):
             names = ", ".join(f"{m.version}_{m.name}" for m in pending)
             raise MigrationError(
@@ -57,7 +68,6 @@ def prepare_job(
         fail(error.problems)
     except MigrationError as error:
         fail([str(error)])
-    logs.configure_from_settings(settings, job=job)
     return config, engine
 
 
@@ -68,13 +78,19 @@ class ProjectCommand(ScrapyCommand):
     requires_crawler_process = False
     needs_schema = True
     sends_requests = False
+    # Only initdb makes a database that is not there; every other job says it is missing.
+    creates_database = False
 
     def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
         super().process_options(args, opts)
         assert self.settings is not None
         name = type(self).__module__.rsplit(".", 1)[-1]
         self.config, self.engine = prepare_job(
-            self.settings, name, needs_schema=self.needs_schema, sends_requests=self.sends_requests
+            self.settings,
+            name,
+            needs_schema=self.needs_schema,
+            sends_requests=self.sends_requests,
+            creates_database=self.creates_database,
         )
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:

@@ -79,7 +79,7 @@ class QueuedArtifact:
     """A file of a filing to be stored: queued as `pending_download` until it is."""
 
     kind: str  # "html", "image" or "xbrl"
-    source_url: str
+    sec_url: str  # the file's URL on SEC itself, whatever base it is fetched through
 
 
 @dataclass
@@ -116,7 +116,7 @@ class DocumentMember:
 
     kind: str
     name: str  # its file name in the SEC filing folder
-    source_url: str  # where SEC serves it on its own
+    sec_url: str  # where SEC serves it on its own
     # The bytes, until stored; then None, so the item no longer holds megabytes (and exports).
     data: bytes | None = field(repr=False)
     # For the primary document: the images the spider found in `data`, so the pipeline rewrites
@@ -129,7 +129,7 @@ class ArtifactOutcome:
     """What became of one artifact of a filing: stored, failed, or absent at SEC."""
 
     kind: str
-    source_url: str
+    sec_url: str
     storage_path: str | None = None
     sha256: str | None = None  # of the stored bytes
     source_sha256: str | None = (
@@ -156,6 +156,7 @@ class FilingDocuments:
     requests: int  # requests the spider made for this filing (downloads add theirs)
     members: list[DocumentMember] = field(default_factory=list)
     downloads: list[QueuedArtifact] = field(default_factory=list)
+    # Downloads SEC may not have (the extracted instance, names guessed): a 404 is no failure.
     optional_urls: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     outcomes: list[ArtifactOutcome] = field(default_factory=list)

@@ -69,6 +69,8 @@ def _spider_name(record: logging.LogRecord) -> str | None:
 
 
 _installed: list[logging.Handler] = []
+# The per-job file under LOG_DIR, once installed: refusals are written there too (to_log_file).
+_job_file: list[logging.Handler] = []
 
 
 def configure(
@@ -81,32 +83,60 @@ def configure(
 ) -> Path | None:
     """Install the job's handlers on the root logger (once per process); return the log file path.
 
-    `stream_file` replaces stderr, as Scrapy's LOG_FILE does (scrapyd sets it for each job).
+    `level` is the screen's (stderr, or `stream_file`, which replaces stderr as Scrapy's LOG_FILE
+    does and scrapyd sets for each job). The job's own file under `log_dir` always keeps INFO and
+    above, whatever the screen shows: a quiet screen must not mean an empty log.
     """
     if _installed:
         return None
     formatter_class = JsonFormatter if log_format == "json" else ConsoleFormatter
-    handlers: list[logging.Handler] = [
+    screen_level = level_number(level)
+    file_level = min(screen_level, logging.INFO)
+    screen = (
         logging.FileHandler(stream_file, encoding="utf-8")
         if stream_file
         else logging.StreamHandler(sys.stderr)
-    ]
+    )
+    handlers: list[tuple[logging.Handler, int]] = [(screen, screen_level)]
     log_path = None
     if log_dir is not None:
-        log_dir.mkdir(parents=True, exist_ok=True)
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
         log_path = log_dir / f"{job}-{stamp}.log"
-        handlers.append(logging.FileHandler(log_path, encoding="utf-8"))
-    for handler in handlers:
+        try:
+            log_dir.mkdir(parents=True, exist_ok=True)
+            job_file = logging.FileHandler(log_path, encoding="utf-8")
+        except OSError as error:
+            sys.stderr.write(f"filings_crawler: LOG_DIR={log_dir}: no log file ({error})\n")
+            log_path = None
+        else:
+            handlers.append((job_file, file_level))
+            _job_file.append(job_file)
+    for handler, handler_level in handlers:
         handler.setFormatter(formatter_class(job))
-        handler.setLevel(level)
+        handler.setLevel(handler_level)
         logging.root.addHandler(handler)
         _installed.append(handler)
-    # Records below the level are dropped at once rather than built and filtered per handler.
-    logging.root.setLevel(level)
+    # Records below every handler's level are dropped at once rather than built and filtered.
+    logging.root.setLevel(min(screen_level, file_level))
     for name in _QUIET_LOGGERS:
         logging.getLogger(name).setLevel(logging.WARNING)
     return log_path
+
+
+def level_number(level: object) -> int:
+    """A level given as a number or a name (any case); INFO for nothing or a name unknown."""
+    if isinstance(level, int):
+        return level
+    number = logging.getLevelName(str(level or "INFO").upper())
+    return number if isinstance(number, int) else logging.INFO
+
+
+def to_log_file(level: int, message: str) -> None:
+    """Write one line to the job's log file only (what the caller already printed on stderr)."""
+    for handler in _job_file:
+        record = logging.LogRecord("filings_crawler", level, __file__, 0, message, None, None)
+        if record.levelno >= handler.level:
+            handler.handle(record)
 
 
 def configure_from_settings(settings: Any, job: str) -> Path | None:
@@ -115,22 +145,24 @@ def configure_from_settings(settings: Any, job: str) -> Path | None:
         return None
     # Scrapy's own logging setup pins its "scrapy" logger to DEBUG, so a record would be built
     # for every request and item and then dropped by the handlers: measured at 5% of a
-    # discovery crawl's CPU. The job's level applies to it too (this runs again for each
-    # crawler, after Scrapy's setup).
-    logging.getLogger("scrapy").setLevel(settings.get("LOG_LEVEL", "INFO"))
+    # discovery crawl's CPU. The job's levels apply to it too (this runs again for each
+    # crawler, after Scrapy's setup): the screen's, or INFO for the log file if that is lower.
+    level = level_number(settings.get("LOG_LEVEL"))
+    logging.getLogger("scrapy").setLevel(min(level, logging.INFO))
     log_format = str(settings.get("LOG_FORMAT") or "json").lower()
     log_dir = settings.get("LOG_DIR")
     return configure(
         job=job,
         log_format="console" if log_format == "console" else "json",
         log_dir=Path(log_dir) if log_dir else None,
-        level=settings.get("LOG_LEVEL", "INFO"),
+        level=level,
         stream_file=settings.get("LOG_FILE"),
     )
 
 
 def uninstall() -> None:
     """Remove the handlers configure() installed (tests run several jobs in one process)."""
+    _job_file.clear()
     while _installed:
         handler = _installed.pop()
         logging.root.removeHandler(handler)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import subprocess
 import sys
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,11 +19,16 @@ from sqlalchemy import Engine, create_engine, text
 
 # Tests never read a developer's .env: every job they run gets its configuration explicitly.
 os.environ["ENV_FILE"] = ""
+# Every process the suite starts inherits this mark, so the suite can tell, when it ends, that
+# none of them outlives it (pytest_sessionfinish below). A suite run by a test keeps its own.
+os.environ.setdefault("FILINGS_TEST_SESSION", uuid.uuid4().hex)
 os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "filings_crawler.settings")
 
 from filings_crawler.db import embedded
 from filings_crawler.db.migrations import apply_migrations
 from filings_crawler.mirror import mirror_base_urls
+
+SESSION_MARK = "FILINGS_TEST_SESSION"
 
 # A real S3 API for the tests that store there: moto's server on loopback.
 pytest_plugins = ("tests.s3_fixtures",)
@@ -36,9 +44,10 @@ DATA_TABLES = ("artifacts", "filings", "listings_ref", "companies", "execution_r
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A fresh database with the schema applied: on TEST_DATABASE_URL's server, else embedded."""
-    admin_uri = os.environ.get("TEST_DATABASE_URL") or embedded.start_server(
-        tmp_path_factory.mktemp("embedded-postgres") / "pgdata"
-    )
+    embedded_dir = None
+    if not (admin_uri := os.environ.get("TEST_DATABASE_URL", "")):
+        embedded_dir = tmp_path_factory.mktemp("embedded-postgres") / "pgdata"
+        admin_uri = embedded.start_server(embedded_dir)
     name = f"filings_test_{uuid.uuid4().hex[:10]}"
     with psycopg.connect(admin_uri, autocommit=True) as conn:
         conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
@@ -51,6 +60,9 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     yield url
     with psycopg.connect(admin_uri, autocommit=True) as conn:
         conn.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name)))
+    if embedded_dir is not None:
+        # Now, not at the interpreter's exit: the suite ends everything it starts, and checks.
+        embedded.stop_server(embedded_dir)
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -121,3 +133,42 @@ def run_scrapy(
         timeout=timeout,
         check=False,
     )
+
+
+def marked_processes(mark: str) -> list[tuple[int, str]]:
+    """(pid, command line) of every other process whose environment carries `mark`."""
+    needle = f"{SESSION_MARK}={mark}".encode()
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        try:
+            if needle not in (entry / "environ").read_bytes().split(b"\0"):
+                continue
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode().strip()
+        except OSError:
+            continue  # gone, or not ours to read
+        if command:  # a zombie has none: it is dead, only not yet reaped
+            found.append((int(entry.name), command))
+    return found
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Fail the run if a process it started still runs (a server, a mirror, a crawl), and end it.
+
+    Left behind, a PostgreSQL server (once: reparented to init by the restart test) holds its
+    port and data folder until the machine restarts, and CI's clean machine is not clean.
+    """
+    if not Path("/proc").is_dir():
+        return
+    deadline = time.monotonic() + 15
+    while (left := marked_processes(os.environ[SESSION_MARK])) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    if not left:
+        return
+    for pid, _ in left:
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGKILL)
+    report = "\n".join(f"  pid {pid}: {command[:200]}" for pid, command in left)
+    sys.stderr.write(f"\nThe test suite left {len(left)} process(es) running:\n{report}\n")
+    session.exitstatus = pytest.ExitCode.TESTS_FAILED

@@ -78,3 +78,24 @@ def test_configure_writes_the_job_file(tmp_path, capsys):
     assert json.loads(capsys.readouterr().err.splitlines()[-1])["message"] == "hello world"
     # Once per process: a second call installs nothing more.
     assert logs.configure(job="enrich", log_format="json", log_dir=tmp_path / "logs") is None
+
+
+@pytest.mark.usefixtures("restore_logging")
+def test_a_quiet_screen_still_leaves_info_in_the_job_file(tmp_path, capsys):
+    # The demo's LOG_LEVEL=ERROR quiets the screen; the file keeps what happened.
+    path = logs.configure(job="backfill", log_format="json", log_dir=tmp_path, level="error")
+    assert path is not None
+    logger = logging.getLogger("filings_crawler.x")
+    logger.info("stored 3 files")
+    logger.error("CIK 1: HTTP 404")
+    logs.to_log_file(logging.ERROR, "refused: -a limt is not an argument")
+    for handler in logging.root.handlers:
+        handler.flush()
+    in_file = [json.loads(line)["message"] for line in path.read_text().splitlines()]
+    assert in_file == [
+        "stored 3 files",
+        "CIK 1: HTTP 404",
+        "refused: -a limt is not an argument",
+    ]
+    on_screen = [json.loads(line)["message"] for line in capsys.readouterr().err.splitlines()]
+    assert on_screen == ["CIK 1: HTTP 404"]

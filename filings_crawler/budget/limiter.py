@@ -163,6 +163,13 @@ class SlidingWindowLimiter:
         """The probe was answered (not blocked): requests flow again at the current rate."""
         self.probe_in_flight = False
 
+    @property
+    def sending_seconds(self) -> float:
+        """From the first send to the last."""
+        if self.first_send is None or self.last_send is None:
+            return 0.0
+        return max(0.0, self.last_send - self.first_send)
+
     def mean_rate(self) -> float:
         """Requests sent per second between the first and the last send."""
         if self.first_send is None or self.last_send is None or self.total_sends < 2:

@@ -96,6 +96,7 @@ class SecBudget:
         self.stats.set_value("budget/sec/requests_started", limiter.total_sends)
         self.stats.set_value("budget/sec/max_requests_in_one_second", limiter.max_in_any_second)
         self.stats.set_value("budget/sec/mean_requests_per_second", round(limiter.mean_rate(), 3))
+        self.stats.set_value("budget/sec/sending_seconds", round(limiter.sending_seconds, 3))
         self.stats.set_value("budget/sec/paused_seconds_left", round(limiter.paused_for, 1))
 
     def log_progress(self) -> None:

@@ -10,6 +10,7 @@ from filings_crawler.db.migrations import apply_migrations
 
 class Command(ProjectCommand):
     needs_schema = False
+    creates_database = True
 
     def short_desc(self) -> str:
         return "Create or upgrade the database schema (safe to rerun)"

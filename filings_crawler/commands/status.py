@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import socket
+from collections.abc import Mapping
 from datetime import UTC, datetime
 
 from filings_crawler.cli import ProjectCommand
@@ -86,12 +87,30 @@ def staleness(run: RunView, now: datetime, interval: float) -> str | None:
 def describe_finished(run: RunView) -> str:
     requests = int(run.stats.get("downloader/request_count", 0))
     seconds = run.duration_seconds or 0
-    rate = f" ({requests / seconds:.2f}/s)" if seconds > 0 and requests else ""
     return (
         f"  #{run.id} {run.run_type:<12} {run.status:<10} {run.started_at:%Y-%m-%d %H:%M} UTC  "
-        f"took {duration(seconds)}  {requests:,} requests{rate}  "
+        f"took {duration(seconds)}  {requests:,} requests{sec_rate(run.stats)}  "
         f"{int(run.stats.get('item_scraped_count', 0)):,} items  ({run.close_reason or '?'})"
     )
+
+
+def sec_rate(stats: Mapping[str, object]) -> str:
+    """How fast the run sent to SEC: its rate while sending, and its busiest second.
+
+    Over the time it was sending (not the run's, which includes its start and its database
+    work), plus one second: the windows its requests fell in. So the figure never exceeds the
+    limit unless the limit was exceeded; two requests 50 ms apart are "2.0/s", not "20/s".
+    """
+    sent = _number(stats.get("budget/sec/requests_started"))
+    if not sent:
+        return ""
+    rate = sent / (_number(stats.get("budget/sec/sending_seconds")) + 1.0)
+    busiest = int(_number(stats.get("budget/sec/max_requests_in_one_second")))
+    return f" ({sent:.0f} to SEC at {rate:.2f}/s, busiest second {busiest})"
+
+
+def _number(value: object) -> float:
+    return float(value) if isinstance(value, int | float) else 0.0
 
 
 def duration(seconds: float | None) -> str:

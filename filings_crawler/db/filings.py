@@ -49,7 +49,7 @@ def upsert_filings(conn: Connection, records: Sequence[Filing]) -> int:
     """Insert new filings and queue their artifacts; return how many filings changed.
 
     A known filing is updated only where SEC's listing changed, and a queued or stored artifact
-    is never queued again (its source URL is unique), so a rerun writes nothing.
+    is never queued again (its URL on SEC is unique), so a rerun writes nothing.
 
     The batch travels as one JSON parameter that PostgreSQL unpacks (jsonb_to_recordset): a
     statement with thousands of rows costs the crawler one orjson.dumps instead of a Python
@@ -86,7 +86,7 @@ def upsert_filings(conn: Connection, records: Sequence[Filing]) -> int:
             "accession_number": f.accession_number,
             "cik": f.cik,
             "kind": a.kind,
-            "source_url": a.source_url,
+            "sec_url": a.sec_url,
         }
         for f in records
         for a in f.artifacts
@@ -95,15 +95,15 @@ def upsert_filings(conn: Connection, records: Sequence[Filing]) -> int:
         rows, parameters = recordset("artifact", queued, _ARTIFACT_FIELDS)
         # Joined on the filing's CIK too: a co-registrant's copy of the folder holds the same
         # files, and they are queued once, by the filing's owner.
-        owned = select(filings.c.id, rows.c.kind, rows.c.source_url).join_from(
+        owned = select(filings.c.id, rows.c.kind, rows.c.sec_url).join_from(
             rows,
             filings,
             (filings.c.accession_number == rows.c.accession_number) & (filings.c.cik == rows.c.cik),
         )
         conn.execute(
             insert(artifacts)
-            .from_select(["filing_id", "kind", "source_url"], owned)
-            .on_conflict_do_nothing(index_elements=[artifacts.c.source_url]),
+            .from_select(["filing_id", "kind", "sec_url"], owned)
+            .on_conflict_do_nothing(index_elements=[artifacts.c.sec_url]),
             parameters,
         )
     return len(changed)
@@ -128,7 +128,7 @@ _ARTIFACT_FIELDS: dict[str, TypeEngine[Any]] = {
     "accession_number": Text(),
     "cik": BigInteger(),
     "kind": Text(),
-    "source_url": Text(),
+    "sec_url": Text(),
 }
 
 

@@ -87,7 +87,7 @@ artifacts = Table(
     Column("id", BigInteger, primary_key=True),
     Column("filing_id", BigInteger, ForeignKey("filings.id"), nullable=False),
     Column("kind", Text, nullable=False),
-    Column("source_url", Text, nullable=False, unique=True),
+    Column("sec_url", Text, nullable=False, unique=True),
     Column("storage_path", Text),
     Column("sha256", Text),
     Column("source_sha256", Text),

@@ -29,6 +29,7 @@ from filings_crawler.budget.sec_budget import BudgetExhausted
 from filings_crawler.config import Config
 from filings_crawler.items import ArtifactOutcome, FilingDocuments
 from filings_crawler.sec.content import content_problem
+from filings_crawler.sec.urls import EdgarUrls
 from filings_crawler.stopping import stop_crawl
 from filings_crawler.storage.backends import Storage, StorageError, storage_from_config
 from filings_crawler.threads import in_thread
@@ -61,20 +62,25 @@ class ArtifactFilesPipeline(FilesPipeline):
     # The base class logs each failure with the whole item (megabytes); ours is one line.
     LOG_FAILED_RESULTS = False
 
-    def __init__(self, storage: Storage, *, crawler: Crawler):
+    def __init__(self, storage: Storage, urls: EdgarUrls, *, crawler: Crawler):
         super().__init__("project://storage", crawler=crawler)
         self.storage = storage
+        self.urls = urls
         self.not_sent: set[str] = set()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ArtifactFilesPipeline:
-        return cls(storage_from_config(Config.from_settings(crawler.settings)), crawler=crawler)
+        config = Config.from_settings(crawler.settings)
+        return cls(storage_from_config(config), EdgarUrls.from_config(config), crawler=crawler)
 
     def get_media_requests(self, item: Any, info: MediaPipeline.SpiderInfo) -> list[Request]:
         if not isinstance(item, FilingDocuments):
             return []
         return [
-            Request(download.source_url, meta={"artifact_kind": download.kind})
+            Request(
+                self.urls.to_request(download.sec_url),
+                meta={"artifact_kind": download.kind, "sec_url": download.sec_url},
+            )
             for download in item.downloads
         ]
 
@@ -109,10 +115,10 @@ class ArtifactFilesPipeline(FilesPipeline):
         404, and its errors lose their reasons.
         """
         assert isinstance(item, FilingDocuments)
-        kind = request.meta["artifact_kind"]
-        outcome = ArtifactOutcome(kind, request.url)
+        kind, sec_url = request.meta["artifact_kind"], request.meta["sec_url"]
+        outcome = ArtifactOutcome(kind, sec_url)
         path = self.file_path(request, response, info, item=item)
-        if response.status == 404 and request.url in item.optional_urls:
+        if response.status == 404 and sec_url in item.optional_urls:
             outcome.absent = True
         elif response.status != 200:
             outcome.error = f"HTTP {response.status}"
@@ -140,7 +146,7 @@ class ArtifactFilesPipeline(FilesPipeline):
         failed: the network after every retry, a body over DOWNLOAD_MAXSIZE (a gzip bomb too),
         a host that is not SEC's. The original error, with its reason, goes on."""
         if failure.check(BudgetExhausted):
-            self.not_sent.add(request.url)
+            self.not_sent.add(request.meta["sec_url"])
             super().media_failed(failure, request, info)  # quiet: filtered, not failed
         failure.raiseException()
 
@@ -160,8 +166,8 @@ class ArtifactFilesPipeline(FilesPipeline):
             if ok:
                 continue
             assert isinstance(result, Failure)
-            outcome = ArtifactOutcome(download.kind, download.source_url)
-            if download.source_url in self.not_sent:
+            outcome = ArtifactOutcome(download.kind, download.sec_url)
+            if download.sec_url in self.not_sent:
                 outcome.attempted = False  # the crawl is stopping; it stays queued
             else:
                 outcome.error = result.getErrorMessage() or type(result.value).__name__
@@ -173,7 +179,7 @@ class ArtifactFilesPipeline(FilesPipeline):
         logger.warning(
             "%s: %s not stored: %s",
             item.place.accession_number,
-            outcome.source_url,
+            outcome.sec_url,
             outcome.error,
             extra={"accession_number": item.place.accession_number},
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Sequence
+from functools import partial
 from typing import Any
 
 from scrapy.crawler import Crawler
@@ -14,6 +15,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from twisted.internet.defer import DeferredLock
 from twisted.internet.task import LoopingCall
 
+from filings_crawler.config import Config
 from filings_crawler.db.companies import upsert_companies, upsert_profiles
 from filings_crawler.db.documents import record_documents
 from filings_crawler.db.engine import engine_from_settings
@@ -24,14 +26,20 @@ from filings_crawler.threads import in_thread
 
 logger = logging.getLogger(__name__)
 
-# Each record type and the function that upserts a batch of it, in dependency order: a batch is
-# written only after the buffers of the types before it (documents need their filing's row).
-WRITERS: dict[type, tuple[str, Callable[[Connection, Sequence[Any]], int]]] = {
-    Company: ("companies", upsert_companies),
-    CompanyProfile: ("company_profiles", upsert_profiles),
-    FilingBatch: ("filings", upsert_filing_batches),
-    FilingDocuments: ("documents", record_documents),
-}
+Writer = Callable[[Connection, Sequence[Any]], int]
+
+
+def writers(max_attempts: int) -> dict[type, tuple[str, Writer]]:
+    """Each record type and the function that upserts a batch of it, in dependency order: a
+    batch is written only after the buffers of the types before it (documents need their
+    filing's row)."""
+    return {
+        Company: ("companies", upsert_companies),
+        CompanyProfile: ("company_profiles", upsert_profiles),
+        FilingBatch: ("filings", upsert_filing_batches),
+        FilingDocuments: ("documents", partial(record_documents, max_attempts=max_attempts)),
+    }
+
 
 # Written as soon as they come: a filing's documents are on disk by then, and a crawl killed
 # outright (SIGKILL) must not leave stored files unrecorded, to be downloaded again.
@@ -56,8 +64,9 @@ class DatabasePipeline:
     silently dropped, and what was not stored is found again by the next run.
     """
 
-    def __init__(self, crawler: Crawler, batch_size: int, flush_seconds: float):
+    def __init__(self, crawler: Crawler, batch_size: int, flush_seconds: float, max_attempts: int):
         self.crawler = crawler
+        self.writers = writers(max_attempts)
         self.batch_size = batch_size
         self.flush_seconds = flush_seconds
         self.buffers: dict[type, list[Any]] = {}
@@ -72,8 +81,9 @@ class DatabasePipeline:
         settings = crawler.settings
         return cls(
             crawler,
-            settings.getint("DATABASE_BATCH_SIZE", 500),
-            settings.getfloat("DATABASE_FLUSH_SECONDS", 2.0),
+            settings.getint("DATABASE_BATCH_SIZE"),
+            settings.getfloat("DATABASE_FLUSH_SECONDS"),
+            Config.from_settings(crawler.settings).artifact_retry_max,
         )
 
     def open_spider(self) -> None:
@@ -81,7 +91,7 @@ class DatabasePipeline:
 
     async def process_item(self, item: Any) -> Any:
         kind = type(item)
-        if kind not in WRITERS:
+        if kind not in self.writers:
             return item
         if kind not in self.buffers:
             self.first_buffered[kind] = time.monotonic()
@@ -100,7 +110,7 @@ class DatabasePipeline:
     async def close_spider(self) -> None:
         if self.timer.running:
             self.timer.stop()
-        for kind in WRITERS:
+        for kind in self.writers:
             await self.flush(kind)
 
     async def flush(self, kind: type) -> None:
@@ -108,7 +118,7 @@ class DatabasePipeline:
         # the filings it refers to is still on its way.
         await maybe_deferred_to_future(self.lock.acquire())
         try:
-            for earlier in WRITERS:
+            for earlier in self.writers:
                 if earlier is kind:
                     break
                 await self.write_buffer(earlier)
@@ -121,7 +131,7 @@ class DatabasePipeline:
         self.first_buffered.pop(kind, None)
         if not batch:
             return
-        table, writer = WRITERS[kind]
+        table, writer = self.writers[kind]
         stats = self.crawler.stats
         assert stats is not None
         try:
@@ -134,9 +144,7 @@ class DatabasePipeline:
         stats.inc_value(f"database/{table}/upserted", sum(map(rows_of, batch)))
         stats.inc_value(f"database/{table}/changed", changed)
 
-    def _write(
-        self, table: str, writer: Callable[[Connection, Sequence[Any]], int], batch: list[Any]
-    ) -> int:
+    def _write(self, table: str, writer: Writer, batch: list[Any]) -> int:
         engine = engine_from_settings(self.crawler.settings)
         for attempt, delay in enumerate((*RECONNECT_DELAYS, None), start=1):
             try:

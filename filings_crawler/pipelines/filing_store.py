@@ -17,7 +17,7 @@ from filings_crawler.config import Config
 from filings_crawler.items import ArtifactOutcome, DocumentMember, FilingDocuments
 from filings_crawler.sec.content import content_problem
 from filings_crawler.sec.html import find_images, rewrite_found_images
-from filings_crawler.sec.urls import EdgarUrls
+from filings_crawler.sec.urls import SEC, EdgarUrls
 from filings_crawler.stopping import stop_crawl
 from filings_crawler.storage.backends import Storage, StorageError, storage_from_config
 from filings_crawler.threads import in_thread
@@ -60,11 +60,11 @@ class FilingStorePipeline:
 
     def store_member(self, item: FilingDocuments, member: DocumentMember) -> ArtifactOutcome:
         assert member.data is not None
-        outcome = ArtifactOutcome(member.kind, member.source_url)
+        outcome = ArtifactOutcome(member.kind, member.sec_url)
         if problem := content_problem(member.kind, member.name, member.data):
             outcome.error = problem
             logger.warning(
-                "%s: %s not stored: %s", item.place.accession_number, member.source_url, problem
+                "%s: %s not stored: %s", item.place.accession_number, member.sec_url, problem
             )
             return outcome
         data = member.data
@@ -86,7 +86,7 @@ class FilingStorePipeline:
         place = item.place
         refs = member.images
         if refs is None:
-            folder = self.urls.filing_folder(place.cik, place.accession_number)
+            folder = SEC.filing_folder(place.cik, place.accession_number)
             refs = find_images(member.data, folder, self.urls.image_prefixes())
         return rewrite_found_images(
             member.data, [(ref, place.image_name(ref.name)) for ref in refs if ref.name is not None]

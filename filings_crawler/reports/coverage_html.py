@@ -491,7 +491,11 @@ class RunScale:
 
 
 def run_labels(runs: Sequence[RunPoint]) -> list[str]:
-    return [f"{run.started_at.astimezone(UTC):%Y-%m-%d}" for run in runs]
+    """Each run's start: its date, or its time (UTC) when every run started on one day, where
+    six labels reading the same date would say nothing."""
+    days = {run.started_at.astimezone(UTC).date() for run in runs}
+    pattern = "%H:%M UTC" if len(days) == 1 else "%Y-%m-%d"
+    return [f"{run.started_at.astimezone(UTC):{pattern}}" for run in runs]
 
 
 def run_colors(runs: Sequence[RunPoint]) -> dict[str, str]:

@@ -1,4 +1,10 @@
-"""Every URL the project fetches, built from the three configured base URLs (real hosts or a mirror)."""
+"""Every URL the project fetches, built from the three configured base URLs (real hosts or a mirror).
+
+What the dataset keeps is a file's URL on SEC itself (`SEC.filing_folder(...)`, an artifact's
+`sec_url`): the same whatever base it was fetched through, so a mirror's port or a move from a
+mirror to SEC never makes a stored file look new. The URL a request goes to is made from it
+with the configured bases when the request is sent (`EdgarUrls.to_request`).
+"""
 
 from __future__ import annotations
 
@@ -7,9 +13,11 @@ from typing import Any
 
 SYMBOL_DIRECTORY_FILES = ("nasdaqlisted.txt", "otherlisted.txt")
 
-# Filings link to their own images by absolute URL on SEC's real host too; those are fetched
-# through the configured base like every other SEC file.
+# SEC's own hosts. Filings link to their own images by absolute URL on SEC's real host too; those
+# are fetched through the configured base like every other SEC file.
 CANONICAL_WWW = "https://www.sec.gov"
+CANONICAL_DATA = "https://data.sec.gov"
+CANONICAL_NASDAQ_TRADER = "https://www.nasdaqtrader.com"
 
 
 @dataclass(frozen=True)
@@ -22,10 +30,26 @@ class EdgarUrls:
     def from_config(cls, config: Any) -> EdgarUrls:
         return cls(config.sec_www_base_url, config.sec_data_base_url, config.nasdaq_trader_base_url)
 
-    @property
-    def sec_bases(self) -> tuple[str, str]:
-        """The bases whose requests all share SEC's one rate budget."""
-        return (self.www, self.data)
+    def to_request(self, sec_url: str) -> str:
+        """The URL to fetch for a file's URL on SEC (or NASDAQ Trader), under the configured base."""
+        for own, configured in self._bases():
+            if sec_url.startswith(f"{own}/"):
+                return configured + sec_url[len(own) :]
+        raise ValueError(f"not a URL on SEC or NASDAQ Trader: {sec_url!r}")
+
+    def to_sec(self, url: str) -> str:
+        """A fetched URL as the file's URL on SEC: what the dataset keys it by."""
+        for own, configured in self._bases():
+            if url.startswith(f"{configured}/"):
+                return own + url[len(configured) :]
+        raise ValueError(f"not a URL under the configured SEC or NASDAQ Trader bases: {url!r}")
+
+    def _bases(self) -> tuple[tuple[str, str], ...]:
+        return (
+            (CANONICAL_WWW, self.www),
+            (CANONICAL_DATA, self.data),
+            (CANONICAL_NASDAQ_TRADER, self.nasdaq_trader),
+        )
 
     def company_tickers(self) -> str:
         return f"{self.www}/files/company_tickers.json"
@@ -55,3 +79,7 @@ class EdgarUrls:
 
     def filing_folder(self, cik: int, accession_number: str) -> str:
         return f"{self.www}/Archives/edgar/data/{cik}/{accession_number.replace('-', '')}/"
+
+
+# The URLs of SEC's own hosts: what the dataset keys files by.
+SEC = EdgarUrls(CANONICAL_WWW, CANONICAL_DATA, CANONICAL_NASDAQ_TRADER)

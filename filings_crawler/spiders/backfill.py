@@ -26,6 +26,7 @@ from filings_crawler.sec.submissions import (
     primary_document_name,
     select_filings,
 )
+from filings_crawler.sec.urls import SEC
 from filings_crawler.spiders import arguments
 from filings_crawler.spiders.documents import DocumentFetching, failure_reason
 from filings_crawler.storage.layout import FilingPlace
@@ -318,7 +319,7 @@ class BackfillSpider(DocumentFetching):
             self.report("primary_document", cik, f"{row.accession_number}: {problem}")
         artifacts = []
         if document is not None:
-            url = self.urls.filing_folder(cik, row.accession_number) + document
+            url = SEC.filing_folder(cik, row.accession_number) + document
             artifacts.append(QueuedArtifact("html", url))
         return Filing(
             accession_number=row.accession_number,

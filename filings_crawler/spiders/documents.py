@@ -11,6 +11,7 @@ or broken, take the per-file path: the folder's `index.json`, the primary HTML, 
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import AsyncIterator, Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -43,6 +44,7 @@ from filings_crawler.sec.filing_index import (
     parse_filing_index,
 )
 from filings_crawler.sec.html import ImageRef, find_images
+from filings_crawler.sec.urls import SEC
 from filings_crawler.sec.xbrl_zip import read_xbrl_zip
 from filings_crawler.spiders import arguments
 from filings_crawler.spiders.base import EdgarSpider
@@ -116,14 +118,16 @@ class DocumentFetching(EdgarSpider):
         if not work.full:
             # An item with no request to come from: a data: request carries it, so it is
             # scheduled like the rest, from start or from a sweep.
-            yield document_request(
+            yield scrapy.Request(
                 f"data:text/plain,retry-{place.accession_number}",
                 callback=self.emit_retry,
                 cb_kwargs={"work": work},
+                dont_filter=True,
+                meta={"memory_only": True},
             )
             return
         if work.is_inline_xbrl:
-            yield document_request(
+            yield self.document_request(
                 self.folder_url(work) + f"{place.accession_number}-xbrl.zip",
                 callback=self.parse_xbrl_zip,
                 errback=self.xbrl_zip_failed,
@@ -135,7 +139,7 @@ class DocumentFetching(EdgarSpider):
     def emit_retry(self, response: Response, work: DocumentWork) -> Iterator[FilingDocuments]:
         # Which XBRL files were only guesses (the instance, names tried without a listing) is
         # not recorded; on a retry a 404 for one means SEC has none, not a failure.
-        optional = [a.source_url for a in work.retries if a.kind == "xbrl"]
+        optional = [a.sec_url for a in work.retries if a.kind == "xbrl"]
         yield FilingDocuments(
             work.place,
             fetch_path=None,
@@ -184,7 +188,19 @@ class DocumentFetching(EdgarSpider):
         return None
 
     def folder_url(self, work: DocumentWork) -> str:
-        return self.urls.filing_folder(work.place.cik, work.place.accession_number)
+        """The filing's folder on SEC: its files' keys (fetched under the configured base)."""
+        return SEC.filing_folder(work.place.cik, work.place.accession_number)
+
+    def document_request(self, sec_url: str, **kwargs: Any) -> scrapy.Request:
+        """A request of the documents stage, for a file's URL on SEC.
+
+        The database decides these, not the JOBDIR frontier: they stay in memory (scheduler.py)."""
+        return scrapy.Request(
+            self.urls.to_request(sec_url),
+            dont_filter=True,
+            meta={"memory_only": True, "sec_url": sec_url},
+            **kwargs,
+        )
 
     # -- the zip path ---------------------------------------------------------------------------
 
@@ -232,12 +248,15 @@ class DocumentFetching(EdgarSpider):
         if failure.check(BudgetExhausted):
             return
         work = failure.request.cb_kwargs["work"]  # type: ignore[attr-defined]
-        yield from self.fall_back(work, f"xbrl zip: {failure_reason(failure)}")
+        # SEC has no zip for some filings: a normal path, not a fault worth a warning.
+        absent = failure.check(HttpError) and failure.value.response.status == 404  # type: ignore[union-attr]
+        yield from self.fall_back(work, f"xbrl zip: {failure_reason(failure)}", normal=bool(absent))
 
-    def fall_back(self, work: DocumentWork, reason: str) -> Iterator[Any]:
+    def fall_back(self, work: DocumentWork, reason: str, *, normal: bool = False) -> Iterator[Any]:
         """Take the per-file path after the zip (one request spent) could not be used."""
-        self.count_documents("xbrl_zip_fallbacks")
-        self.logger.warning(
+        self.count_documents("xbrl_zip_absent" if normal else "xbrl_zip_fallbacks")
+        self.logger.log(
+            logging.INFO if normal else logging.WARNING,
             "%s: %s; fetching file by file",
             work.place.accession_number,
             reason,
@@ -250,7 +269,7 @@ class DocumentFetching(EdgarSpider):
     def folder_index_request(
         self, work: DocumentWork, requests: int, problems: list[str]
     ) -> scrapy.Request:
-        return document_request(
+        return self.document_request(
             self.folder_url(work) + "index.json",
             callback=self.parse_folder_index,
             errback=self.folder_index_failed,
@@ -285,7 +304,7 @@ class DocumentFetching(EdgarSpider):
         requests: int,
         problems: list[str],
     ) -> scrapy.Request:
-        return document_request(
+        return self.document_request(
             self.folder_url(work) + work.place.primary_document,
             callback=self.parse_primary_document,
             errback=self.primary_document_failed,
@@ -310,10 +329,14 @@ class DocumentFetching(EdgarSpider):
         documents = FilingDocuments(place, fetch_path="per_file", requests=requests)
         documents.problems.extend(problems)
         if problem := content_problem("html", place.primary_document, response.body):
-            documents.outcomes.append(ArtifactOutcome("html", response.url, error=problem))
+            documents.outcomes.append(
+                ArtifactOutcome("html", response.meta["sec_url"], error=problem)
+            )
             yield documents
             return
-        primary = DocumentMember("html", place.primary_document, response.url, response.body)
+        primary = DocumentMember(
+            "html", place.primary_document, response.meta["sec_url"], response.body
+        )
         documents.members.append(primary)
         files = (
             {entry.name for entry in listing.entries if not entry.is_folder} if listing else None
@@ -345,7 +368,7 @@ class DocumentFetching(EdgarSpider):
             return
         kwargs = failure.request.cb_kwargs  # type: ignore[attr-defined]
         place = kwargs["work"].place
-        url = failure.request.url  # type: ignore[attr-defined]
+        url = failure.request.meta["sec_url"]  # type: ignore[attr-defined]
         reason = failure_reason(failure)
         self.logger.warning(
             "%s: primary document %s not stored: %s",
@@ -445,11 +468,6 @@ class DocumentsSpider(DocumentFetching):
                 ciks=self.ciks,
                 limit=self.limit,
             )
-
-
-def document_request(url: str, **kwargs: Any) -> scrapy.Request:
-    """A request of the documents stage: the database decides it, not the JOBDIR frontier."""
-    return scrapy.Request(url, dont_filter=True, meta={"memory_only": True}, **kwargs)
 
 
 def failure_reason(failure: Failure) -> str:

@@ -12,11 +12,15 @@ def write_atomically(path: Path, data: bytes) -> None:
 
     The rename is atomic on POSIX within one file system; fsync first so that after a power cut the
     name never points at an empty file, and fsync the folder after, so the rename itself is kept.
+    The file gets the mode an ordinary new file gets (0644 under umask 022): mkstemp makes its
+    temporary file 0600, which would keep the dataset from analysts and web servers running as
+    other users. Folders are created the same way (0755 under umask 022).
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
     try:
         with os.fdopen(fd, "wb") as file:
+            os.fchmod(file.fileno(), 0o666 & ~current_umask())
             file.write(data)
             file.flush()
             os.fsync(file.fileno())
@@ -25,6 +29,28 @@ def write_atomically(path: Path, data: bytes) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def current_umask() -> int:
+    """The process's umask, read without changing it (os.umask can only set it, for all threads)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:  # noqa: PTH123 - a /proc file
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except OSError:
+        pass
+    return _UMASK_AT_START
+
+
+def _read_umask_once() -> int:
+    # Where /proc cannot say (not Linux): set and restore it, once, at import, before any thread.
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+_UMASK_AT_START = _read_umask_once()
 
 
 def _sync_folder(folder: Path) -> None:

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import text
 
 from tests.conftest import job_environment, run_scrapy
-from tests.db.test_coverage import insert_dataset, insert_run
+from tests.db.test_coverage import TOO_BIG, insert_dataset, insert_run
 
 pytestmark = pytest.mark.e2e
 
@@ -63,11 +63,11 @@ def test_the_table_shows_every_number_in_its_row(engine, database_url, tmp_path)
         ["NASDAQ", "1", "(no", "reason", "recorded)"],
         ["1", "HTTP", "404"],
         ["NYSE", "3", "HTTP", "404"],
+        ["2", *TOO_BIG.format(url="<URL>").split()],
         ["2", "HTTP", "503"],
-        ["2", "timeout"],
         ["all", "4", "HTTP", "404"],
+        ["2", *TOO_BIG.format(url="<URL>").split()],
         ["2", "HTTP", "503"],
-        ["2", "timeout"],
     ]
     assert "HTTP 500" not in stdout  # the UNKNOWN company's failures
 
@@ -109,8 +109,9 @@ def test_the_html_page_is_self_contained(engine, database_url, tmp_path):
     with engine.begin() as conn:
         conn.execute(
             text(
-                "INSERT INTO artifacts (filing_id, kind, source_url, status, last_error) "
-                "SELECT id, 'image', 'http://mirror/hostile', 'failed', :reason FROM filings "
+                "INSERT INTO artifacts (filing_id, kind, sec_url, status, last_error) "
+                "SELECT id, 'image', 'https://www.sec.gov/Archives/edgar/data/1/hostile', "
+                "'failed', :reason FROM filings "
                 "WHERE cik = 1 AND filing_date < '2024-01-01'"
             ),
             {"reason": HOSTILE},
@@ -137,7 +138,8 @@ def test_the_html_page_is_self_contained(engine, database_url, tmp_path):
     for marker in ("<script", "@import", "url(", "@font-face"):
         assert marker not in lowered, marker
 
-    assert html.escape(HOSTILE) in page
+    # Shown as text, its URL aside (reasons are grouped without the file they name).
+    assert html.escape(HOSTILE.replace("http://example.com/x.png", "<URL>")) in page
 
     assert {"svg", "table", "rect", "circle"} <= parser.tags
     for chart in ("chart-coverage", "chart-throughput", "chart-processed", "chart-queue"):

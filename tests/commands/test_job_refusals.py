@@ -44,6 +44,12 @@ def test_a_bad_variable_stops_the_crawl_before_any_request(
     assert lines[0].startswith(f"filings_crawler: {variable}"), lines[0]
     assert words in lines[0]
     assert mirror_request_count(mirror_url) == before
+    # The job's log file has it too: a scheduled job's operator looks there first.
+    [log_file] = (tmp_path / "logs").glob("tickers-*.log")
+    logged = [json.loads(line) for line in log_file.read_text().splitlines()]
+    assert [(entry["level"], entry["message"]) for entry in logged] == [
+        ("ERROR", lines[0].removeprefix("filings_crawler: "))
+    ]
 
 
 def test_a_setting_given_with_dash_s_is_validated_too(database_url, mirror_url, tmp_path):

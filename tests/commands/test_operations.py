@@ -31,7 +31,7 @@ def constructed(engine, database_url, mirror_url, tmp_path):
 
 def statuses(engine: Engine) -> dict[str, tuple[str, int]]:
     with engine.connect() as conn:
-        rows = conn.execute(text("SELECT source_url, status, attempts FROM artifacts")).all()
+        rows = conn.execute(text("SELECT sec_url, status, attempts FROM artifacts")).all()
     return {url.rsplit("/", 1)[1]: (status, attempts) for url, status, attempts in rows}
 
 
@@ -42,7 +42,7 @@ def test_requeue_puts_failed_artifacts_under_the_cap_back_in_the_queue(
     assert failed == {"ctst-20231231_g5.jpg", "ctst-20240331_g9.png", "ctst-20240331_g4.png"}
     with engine.begin() as conn:  # one of them has used every attempt
         conn.execute(
-            text("UPDATE artifacts SET attempts = 3 WHERE source_url LIKE '%ctst-20240331_g9.png'")
+            text("UPDATE artifacts SET attempts = 3 WHERE sec_url LIKE '%ctst-20240331_g9.png'")
         )
 
     dry = run_scrapy(["requeue", "--dry-run"], constructed, tmp_path)

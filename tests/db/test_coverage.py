@@ -29,6 +29,8 @@ COMPANIES = [
 ]
 
 D, P, F = "downloaded", "pending_download", "failed"
+# A reason that names its file: counted as one reason, whatever the file.
+TOO_BIG = "Cancelling download of {url}: expected response size (600 MB) larger than 512 MB"
 
 # accession suffix → (cik, filing date, [(kind, status, bytes or error)])
 FILINGS: dict[int, tuple[int, date, list[tuple[str, str, int | str | None]]]] = {
@@ -49,7 +51,7 @@ FILINGS: dict[int, tuple[int, date, list[tuple[str, str, int | str | None]]]] = 
             ("html", F, "HTTP 503"),
             ("image", F, "HTTP 404"),
             ("image", F, "HTTP 404"),
-            ("xbrl", F, "timeout"),
+            ("xbrl", F, TOO_BIG.format(url="https://www.sec.gov/Archives/edgar/data/4/5/a.xml")),
         ],
     ),
     6: (4, date(2024, 3, 1), [("html", D, 7000), ("image", D, 500), ("xbrl", D, 2500)]),
@@ -61,7 +63,7 @@ FILINGS: dict[int, tuple[int, date, list[tuple[str, str, int | str | None]]]] = 
             ("image", P, None),
             ("image", F, "HTTP 404"),
             ("image", F, "HTTP 503"),
-            ("xbrl", F, "timeout"),
+            ("xbrl", F, TOO_BIG.format(url="https://www.sec.gov/Archives/edgar/data/4/7/b.xml")),
             ("exhibit", F, "connection lost"),
         ],
     ),
@@ -93,13 +95,13 @@ def insert_artifact(conn, filing_id: int, name: str, kind: str, status: str, val
     stored = status == D
     conn.execute(
         text(
-            "INSERT INTO artifacts (filing_id, kind, source_url, status, storage_path, sha256, "
+            "INSERT INTO artifacts (filing_id, kind, sec_url, status, storage_path, sha256, "
             "bytes, last_error) VALUES (:filing_id, :kind, :url, :status, :path, :sha, :bytes, :error)"
         ),
         {
             "filing_id": filing_id,
             "kind": kind,
-            "url": f"http://mirror/{name}",
+            "url": f"https://www.sec.gov/Archives/edgar/data/{name}",
             "status": status,
             "path": f"files/{name}" if stored else None,
             "sha": "0" * 64 if stored else None,
@@ -155,11 +157,11 @@ def test_top_three_error_reasons_per_exchange_and_overall(coverage):
         ErrorReason("NASDAQ", NO_REASON, 1),
         ErrorReason("NASDAQ", "HTTP 404", 1),
         ErrorReason("NYSE", "HTTP 404", 3),
+        ErrorReason("NYSE", TOO_BIG.format(url="<URL>"), 2),
         ErrorReason("NYSE", "HTTP 503", 2),
-        ErrorReason("NYSE", "timeout", 2),
         ErrorReason(None, "HTTP 404", 4),
+        ErrorReason(None, TOO_BIG.format(url="<URL>"), 2),
         ErrorReason(None, "HTTP 503", 2),
-        ErrorReason(None, "timeout", 2),
     ]
 
 

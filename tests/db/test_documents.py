@@ -11,7 +11,7 @@ from filings_crawler.db.filings import upsert_filings
 from filings_crawler.items import ArtifactOutcome, Filing, FilingDocuments, QueuedArtifact
 from filings_crawler.storage.layout import FilingPlace
 
-URL = "http://mirror/www.sec.gov/Archives/edgar/data/1/000000000124000001/"
+URL = "https://www.sec.gov/Archives/edgar/data/1/000000000124000001/"
 ACCESSION = "0000000001-24-000001"
 
 
@@ -52,7 +52,7 @@ def record(
 ) -> None:
     documents = FilingDocuments(place, fetch_path=path, requests=1, outcomes=list(outcomes))
     with engine.begin() as conn:
-        record_documents(conn, [documents])
+        record_documents(conn, [documents], max_attempts=3)
 
 
 def due(engine: Engine, max_attempts: int = 3) -> list:
@@ -65,7 +65,7 @@ def artifact(engine: Engine, name: str):
         return conn.execute(
             text(
                 "SELECT status, attempts, last_error, next_attempt_at - now() AS wait "
-                "FROM artifacts WHERE source_url = :url"
+                "FROM artifacts WHERE sec_url = :url"
             ),
             {"url": URL + name},
         ).one()
@@ -86,7 +86,7 @@ def test_a_queued_filing_is_due_whole_until_its_document_is_stored(engine):
     with engine.begin() as conn:
         conn.execute(text("UPDATE artifacts SET next_attempt_at = now() - interval '1 second'"))
     [work] = due(engine)
-    assert (work.full, [a.source_url for a in work.retries]) == (False, [URL + "one_g1.jpg"])
+    assert (work.full, [a.sec_url for a in work.retries]) == (False, [URL + "one_g1.jpg"])
 
 
 def test_failures_back_off_exponentially_and_stop_at_the_cap(engine):
@@ -107,6 +107,13 @@ def test_failures_back_off_exponentially_and_stop_at_the_cap(engine):
     # attempts == ARTIFACT_RETRY_MAX: no longer due; a higher cap makes it due again.
     assert due(engine, max_attempts=3) == []
     assert len(due(engine, max_attempts=4)) == 1
+    # Tried again anyway (its filing fetched whole once more): the count stays at the cap.
+    for outcome in (
+        ArtifactOutcome("html", URL + "one-10k.htm", error="HTTP 503 #4"),
+        ArtifactOutcome("html", URL + "one-10k.htm", "p/one.html", "a" * 64, "a" * 64, 10),
+    ):
+        record(engine, place, outcome)
+        assert artifact(engine, "one-10k.htm")[1] == 3
 
 
 def test_a_stored_artifact_is_never_turned_back_into_a_failure(engine):
@@ -131,7 +138,7 @@ def test_an_absent_optional_file_leaves_no_artifact_and_an_unsent_one_stays_queu
     )
     with engine.connect() as conn:
         rows = conn.execute(
-            text("SELECT source_url, status, attempts FROM artifacts ORDER BY 1")
+            text("SELECT sec_url, status, attempts FROM artifacts ORDER BY 1")
         ).all()
     # The unsent image is queued: the filing is not complete until it is stored.
     assert rows == [

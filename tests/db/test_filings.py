@@ -10,7 +10,7 @@ from filings_crawler.db.companies import upsert_profiles
 from filings_crawler.db.filings import upsert_filings
 from filings_crawler.items import CompanyProfile, Filing, QueuedArtifact
 
-FOLDER = "http://mirror/www.sec.gov/Archives/edgar/data"
+FOLDER = "https://www.sec.gov/Archives/edgar/data"
 
 
 def company(engine: Engine, cik: int, tickers: list[str], primary: str | None) -> None:
@@ -88,7 +88,7 @@ def test_co_registrants_share_one_filing_owned_by_the_first(engine):
         upsert_filings(conn, [filing(1, accession), filing(2, accession)])
         upsert_filings(conn, [filing(2, accession)])
     assert rows(engine, "SELECT accession_number, cik FROM filings") == [(accession, 1)]
-    assert rows(engine, "SELECT source_url FROM artifacts") == [
+    assert rows(engine, "SELECT sec_url FROM artifacts") == [
         (f"{FOLDER}/1/000000000124000001/aapl-20250329.htm",)
     ]
 

@@ -111,3 +111,72 @@ def test_upserts_are_idempotent_by_constraint(engine):
         )
         assert conn.execute(text("SELECT count(*), max(name) FROM companies")).one() == (1, "Apple")
         assert conn.execute(text("SELECT exchange FROM companies")).scalar() == "UNKNOWN"
+
+
+def test_artifacts_keyed_by_their_fetched_url_are_rekeyed_by_secs_url_and_merged(
+    empty_engine, tmp_path
+):
+    # A database from before 004: two demo runs through mirrors on two ports, and one run
+    # against SEC itself, each queued the same filing's files under their own URLs.
+    before = tmp_path / "sql"
+    before.mkdir()
+    for migration in discover():
+        if migration.version < "004":
+            (before / migration.path.name).write_bytes(migration.path.read_bytes())
+    apply_migrations(empty_engine, before)
+    folder = "Archives/edgar/data/320193/000032019325000057/"
+    with empty_engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO companies (cik, name, tickers, exchange) "
+                "VALUES (320193, 'Apple', ARRAY['AAPL'], 'NASDAQ');"
+                "INSERT INTO filings (accession_number, cik, form, filing_date, "
+                "primary_document, is_xbrl, is_inline_xbrl) VALUES ('0000320193-25-000057', "
+                "320193, '10-Q', '2025-05-02', 'aapl-20250329.htm', true, true)"
+            )
+        )
+        rows = [
+            # (URL fetched from, status, attempts)
+            (f"http://127.0.0.1:40001/www.sec.gov/{folder}aapl-20250329.htm", "downloaded", 1),
+            (f"http://127.0.0.1:40002/www.sec.gov/{folder}aapl-20250329.htm", "failed", 5),
+            (f"http://127.0.0.1:40001/www.sec.gov/{folder}aapl-20250329_g1.jpg", "failed", 3),
+            (f"http://127.0.0.1:40002/www.sec.gov/{folder}aapl-20250329_g1.jpg", "failed", 6),
+            (f"https://www.sec.gov/{folder}aapl-20250329_htm.xml", "pending_download", 0),
+        ]
+        for url, status, attempts in rows:
+            stored = status == "downloaded"
+            conn.execute(
+                text(
+                    "INSERT INTO artifacts (filing_id, kind, source_url, status, attempts, "
+                    "storage_path, sha256, bytes, downloaded_at) SELECT id, 'html', :url, "
+                    ":status, :attempts, :path, :sha, :bytes, :at FROM filings"
+                ),
+                {
+                    "url": url,
+                    "status": status,
+                    "attempts": attempts,
+                    "path": "NASDAQ/aapl/2025/x.html" if stored else None,
+                    "sha": "a" * 64 if stored else None,
+                    "bytes": 10 if stored else None,
+                    "at": "2025-06-01" if stored else None,
+                },
+            )
+    apply_migrations(empty_engine)
+    with empty_engine.connect() as conn:
+        after = conn.execute(
+            text("SELECT sec_url, status, attempts FROM artifacts ORDER BY sec_url")
+        ).all()
+    sec = f"https://www.sec.gov/{folder}"
+    assert after == [
+        (f"{sec}aapl-20250329.htm", "downloaded", 1),  # the stored one kept
+        (f"{sec}aapl-20250329_g1.jpg", "failed", 3),  # the first known kept
+        (f"{sec}aapl-20250329_htm.xml", "pending_download", 0),  # already SEC's: unchanged
+    ]
+    # From now on a key is SEC's URL or nothing.
+    with pytest.raises(Exception, match="artifacts_sec_url_check"), empty_engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO artifacts (filing_id, kind, sec_url) SELECT id, 'image', "
+                "'http://127.0.0.1:40003/www.sec.gov/x.jpg' FROM filings"
+            )
+        )

@@ -183,11 +183,13 @@ def test_an_oversized_response_and_a_gzip_bomb_fail_with_a_reason(
     with engine.connect() as conn:
         failures = dict(
             conn.execute(
-                text("SELECT source_url, last_error FROM artifacts WHERE status = 'failed'")
+                text("SELECT sec_url, last_error FROM artifacts WHERE status = 'failed'")
             ).all()
         )
     too_big = {
-        url.split("/", 3)[3]: error for url, error in failures.items() if "maxsize" in error.lower()
+        url.split("://", 1)[1]: error
+        for url, error in failures.items()
+        if "maxsize" in error.lower()
     }
     assert set(too_big) == {
         bomb.lstrip("/"),

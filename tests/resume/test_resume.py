@@ -39,7 +39,7 @@ def dataset(engine: Engine, storage: Path) -> dict[str, Any]:
         artifacts = sorted(
             conn.execute(
                 text(
-                    "SELECT source_url, kind, status, attempts, storage_path, sha256, bytes "
+                    "SELECT sec_url, kind, status, attempts, storage_path, sha256, bytes "
                     "FROM artifacts ORDER BY 1"
                 )
             ).all()
@@ -116,9 +116,9 @@ def test_a_stopped_crawl_resumes_to_the_same_result(engine, database_url, tmp_pa
         assert (work / "jobs" / "backfill" / "requests.seen").exists()  # a frontier was kept
         with engine.connect() as conn:
             stored_before_stop = {
-                url.split("/", 3)[3]
+                url.split("://", 1)[1]
                 for url in conn.execute(
-                    text("SELECT source_url FROM artifacts WHERE status = 'downloaded'")
+                    text("SELECT sec_url FROM artifacts WHERE status = 'downloaded'")
                 ).scalars()
             }
 
@@ -144,7 +144,7 @@ def test_a_stopped_crawl_resumes_to_the_same_result(engine, database_url, tmp_pa
     # progress, fetched but not yet recorded, are fetched again. A chain cut short (a 404'd zip
     # whose fallback had not begun, a folder listing) is asked again: those are not artifacts.
     artifacts = {
-        url.split("/", 3)[3]
+        url.split("://", 1)[1]
         for url, _, status, *_ in resumed["artifacts"]
         if status == "downloaded"
     }

@@ -109,7 +109,7 @@ def test_backfill_stores_exactly_the_in_scope_filings(engine, universe, mirror_u
     with engine.connect() as conn:
         artifacts = conn.execute(
             text(
-                "SELECT f.accession_number, a.kind, a.source_url, a.status, a.attempts "
+                "SELECT f.accession_number, a.kind, a.sec_url, a.status, a.attempts "
                 "FROM artifacts a JOIN filings f ON f.id = a.filing_id"
             )
         ).all()
@@ -129,7 +129,8 @@ def test_backfill_stores_exactly_the_in_scope_filings(engine, universe, mirror_u
     for accession, kind, url, status, attempts in artifacts:
         cik, _, _, document = expected[accession]
         folder = accession.replace("-", "")
-        assert url == f"{mirror_url}/www.sec.gov/Archives/edgar/data/{cik}/{folder}/{document}"
+        # Keyed by the file's URL on SEC, not the mirror's: a base URL is not identity.
+        assert url == f"https://www.sec.gov/Archives/edgar/data/{cik}/{folder}/{document}"
         assert (kind, status, attempts) == ("html", "pending_download", 0)
     assert apple == ("3571", "CA", "0926", None, True)
     assert aapl_10q.form == "10-Q"

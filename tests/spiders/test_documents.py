@@ -20,7 +20,7 @@ IMG_SRC = re.compile(rb"(<img\b[^>]*?\bsrc\s*=\s*)(\"[^\"]*\"|'[^']*'|[^\s>]+)",
 
 def source_file(url: str) -> Path:
     """The mirror's file behind an artifact URL."""
-    return EDGAR_SAMPLE / url.split("/", 3)[3]
+    return EDGAR_SAMPLE / url.split("://", 1)[1]
 
 
 def sha256(data: bytes) -> str:
@@ -42,7 +42,7 @@ def artifacts_of(engine: Engine, accession: str) -> dict[str, tuple]:
     with engine.connect() as conn:
         rows = conn.execute(
             text(
-                "SELECT a.source_url, a.kind, a.status, a.storage_path, a.sha256, a.source_sha256, "
+                "SELECT a.sec_url, a.kind, a.status, a.storage_path, a.sha256, a.source_sha256, "
                 "a.bytes, a.attempts, a.last_error FROM artifacts a JOIN filings f ON f.id = a.filing_id "
                 "WHERE f.accession_number = :accession"
             ),
@@ -79,7 +79,7 @@ def test_every_stored_file_has_the_sources_bytes_and_its_checksum(crawled, engin
     with engine.connect() as conn:
         stored = conn.execute(
             text(
-                "SELECT kind, source_url, storage_path, sha256, source_sha256, bytes "
+                "SELECT kind, sec_url, storage_path, sha256, source_sha256, bytes "
                 "FROM artifacts WHERE status = 'downloaded'"
             )
         ).all()

@@ -39,7 +39,7 @@ def test_documents_go_to_s3_in_the_same_layout_with_checksums_and_exports(
     with engine.connect() as conn:
         stored = conn.execute(
             text(
-                "SELECT kind, source_url, storage_path, sha256, source_sha256, bytes FROM artifacts "
+                "SELECT kind, sec_url, storage_path, sha256, source_sha256, bytes FROM artifacts "
                 "WHERE status = 'downloaded'"
             )
         ).all()

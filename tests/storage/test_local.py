@@ -278,3 +278,28 @@ def test_concurrent_writers_never_leave_partial_files(storage: LocalStorage, roo
     assert {result.outcome for result in results} <= {"created", "replaced", "unchanged"}
     assert (root / FILING).read_bytes() in payloads
     assert all_files(root) == [FILING]
+
+
+@pytest.mark.parametrize(
+    ("umask", "file_mode", "folder_mode"), [(0o022, 0o644, 0o755), (0o027, 0o640, 0o750)]
+)
+def test_files_and_folders_get_the_modes_the_umask_allows(
+    tmp_path: Path, umask: int, file_mode: int, folder_mode: int
+) -> None:
+    # Analysts and web servers running as other users read the dataset: never mkstemp's 0600.
+    previous = os.umask(umask)
+    try:
+        storage = LocalStorage(tmp_path / "store")
+        storage.write("NASDAQ/aapl/2025/x.html", b"<html>")
+        storage.write("NASDAQ/aapl/2025/x.html", b"<html> replaced")
+    finally:
+        os.umask(previous)
+    stored = tmp_path / "store" / "NASDAQ" / "aapl" / "2025" / "x.html"
+    assert stored.stat().st_mode & 0o777 == file_mode
+    for folder in (stored.parent, stored.parent.parent, tmp_path / "store"):
+        assert folder.stat().st_mode & 0o777 == folder_mode
+
+
+def test_the_write_check_leaves_nothing_behind(storage: LocalStorage, root: Path) -> None:
+    storage.check_writable()
+    assert list(root.iterdir()) == []

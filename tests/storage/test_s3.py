@@ -192,6 +192,7 @@ def test_missing_bucket_raises_storage_error_naming_it(
             lambda: storage.write(FILING, OLD),
             lambda: storage.read(FILING),
             lambda: storage.digest(FILING),
+            storage.check_writable,
         ):
             with pytest.raises(
                 StorageError, match="bucket 'no-such-filings-bucket' does not exist"
@@ -247,3 +248,13 @@ def test_one_client_shared_by_threads(storage: S3Storage) -> None:
     assert len(clients) == 1
     assert [result.outcome for result in results] == ["created"] * 32
     assert storage.read("NASDAQ/t/31.htm") == b"31"
+
+
+def test_the_write_check_puts_and_removes_a_probe(
+    storage: S3Storage, s3_client: Any, s3_bucket: str
+) -> None:
+    puts = count_puts(storage)
+    storage.check_writable()
+    assert len(puts) == 1
+    assert puts[0].startswith("data/filings/.filings_crawler-write-check-")
+    assert keys(s3_client, s3_bucket) == []

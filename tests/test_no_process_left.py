@@ -1,0 +1,40 @@
+"""The suite ends everything it starts: servers, mirrors and crawls do not outlive it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import uuid
+
+from tests.conftest import PROJECT_ROOT, SESSION_MARK, marked_processes
+
+# Not marked e2e: CI runs it once (it runs a session of its own, on the same database server).
+
+
+def test_a_session_with_the_postgresql_restart_leaves_no_process(tmp_path):
+    # The restart test once left its PostgreSQL running, adopted by init, after every `make
+    # test`. Run it in a session of its own, with a mark of its own, and look afterwards.
+    mark = uuid.uuid4().hex
+    env = {**os.environ, SESSION_MARK: mark}
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-p",
+            "no:cacheprovider",
+            "-q",
+            f"--basetemp={tmp_path / 'inner'}",
+            "tests/faults/test_outages.py::test_postgresql_restarted_mid_crawl_loses_nothing",
+        ],
+        env=env,
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=280,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert "left" not in result.stderr, result.stderr[-3000:]
+    assert marked_processes(mark) == []
