@@ -17,7 +17,7 @@ install: $(INSTALLED)
 
 # The whole pipeline on the bundled SEC sample: local mirror, embedded PostgreSQL, nothing online.
 demo: $(INSTALLED)
-	$(BIN)/python -m filings_crawler.demo
+	$(BIN)/python -m edgar_mirror.demo
 
 # The whole suite. TEST_DATABASE_URL=postgresql://... runs it on that server instead of the embedded one.
 test: $(INSTALLED)

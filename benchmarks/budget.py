@@ -20,12 +20,10 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import urllib.request
-from collections.abc import AsyncIterator, Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -41,9 +39,10 @@ from scrapy.http import Response  # noqa: E402
 from scrapy.utils.project import get_project_settings  # noqa: E402
 from scrapy.utils.reactor import install_reactor  # noqa: E402
 
+from edgar_mirror import mirror_base_urls, run_mirror_process  # noqa: E402
+from edgar_mirror.load import cpu_hogs  # noqa: E402
+from edgar_mirror.requestlog import max_in_any_window  # noqa: E402
 from filings_crawler.db import embedded  # noqa: E402
-from filings_crawler.mirror import mirror_base_urls, run_mirror_process  # noqa: E402
-from filings_crawler.mirror.requestlog import max_in_any_window  # noqa: E402
 
 SAMPLE = PROJECT_ROOT / "tests" / "fixtures" / "edgar"
 
@@ -94,17 +93,6 @@ SCENARIOS = {
         Scenario("503-100", 100, error_rate=0.05),
     )
 }
-
-
-@contextmanager
-def cpu_hogs(count: int) -> Iterator[None]:
-    hogs = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(count)]
-    try:
-        yield
-    finally:
-        for hog in hogs:
-            hog.kill()
-            hog.wait()
 
 
 def report(scenario: Scenario, rate: float, spider: BudgetProbe, base: str) -> dict[str, Any]:

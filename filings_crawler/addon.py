@@ -34,7 +34,7 @@ class FilingsCrawlerAddon:
         if settings.getbool("BENCHMARK_UNLIMITED_RATE"):
             # The mirror on this machine answers as fast as it can; enough requests in flight
             # to keep it busy (the middleware refuses this against anything but loopback).
-            workers = settings.getint("BENCHMARK_CONCURRENCY", 32)
+            workers = settings.getint("BENCHMARK_CONCURRENCY")
             derived["DOWNLOAD_SLOTS"] = {
                 SEC_SLOT: {"concurrency": workers, "delay": 0},
                 NASDAQ_TRADER_SLOT: {"concurrency": 1, "delay": 0},
@@ -73,7 +73,7 @@ def s3_exports(config: Config, settings: BaseSettings) -> dict[str, Any]:
             uri: {
                 "format": "jsonlines",
                 "item_classes": list(EXPORTED_ITEMS),
-                "batch_item_count": settings.getint("EXPORT_BATCH_ITEM_COUNT", 1000),
+                "batch_item_count": settings.getint("EXPORT_BATCH_ITEM_COUNT"),
                 "overwrite": True,
             }
         },

@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
+from weakref import WeakKeyDictionary
 
 from dotenv import dotenv_values
 from sqlalchemy.engine import URL
@@ -26,7 +27,7 @@ class Variable:
 
 
 # Every variable the project reads, with its default. settings.py exposes each as a Scrapy setting
-# of the same name (so `scrapy -s NAME=VALUE` overrides it), .env.example and the README list them,
+# of the same name (so `scrapy -s NAME=VALUE` overrides it), .env.example and docs/configuration.md list them,
 # and a test keeps the three in step.
 VARIABLES: tuple[Variable, ...] = (
     Variable(
@@ -98,6 +99,21 @@ class ConfigError(Exception):
     def __init__(self, problems: list[str]):
         self.problems = problems
         super().__init__("\n".join(problems))
+
+
+_by_crawler: WeakKeyDictionary[Any, Config] = WeakKeyDictionary()
+
+
+def crawler_config(crawler: Any) -> Config:
+    """The crawler's configuration, validated once and shared by every component it builds.
+
+    `scrapy crawl` has validated the same settings before the crawler existed (cli.prepare_job),
+    so this does not fail in a crawl; a component built on its own (a test) gets the ConfigError.
+    """
+    config = _by_crawler.get(crawler)
+    if config is None:
+        config = _by_crawler[crawler] = Config.from_settings(crawler.settings)
+    return config
 
 
 def environment_settings(environ: Mapping[str, str] | None = None) -> dict[str, str]:

@@ -21,6 +21,8 @@ LOG_LEVEL = "INFO"
 
 EXTENSIONS = {
     "filings_crawler.extensions.job_log.JobLog": 0,
+    # The database, for every component of a crawl (opened before the others need it).
+    "filings_crawler.extensions.dataset.Dataset": 10,
     # SEC's request budget (filings_crawler/budget/): the windows the download handler takes
     # permits from, and the pace that SEC's answers set.
     "filings_crawler.budget.sec_budget.SecBudget": 50,
@@ -34,7 +36,7 @@ EXTENSIONS = {
 # from the database instead.
 REMOTE_CONTROL_ENABLED = False
 
-# SEC's fair access (filings_crawler/budget/): every SEC request, spider or FilesPipeline, retries
+# SEC's fair access (filings_crawler/budget/): every SEC request, a spider's or a download's, retries
 # included, goes through one slot and one sliding-window limit of SEC_RATE_LIMIT per second,
 # applied by the download handler where the request is written. Routing comes first (a request
 # to any other host is refused unsent) and sets Accept-Encoding before HttpCompressionMiddleware
@@ -89,14 +91,15 @@ COOKIES_ENABLED = False
 FEED_EXPORT_ENCODING = "utf-8"
 
 # Crawls resume with `-s JOBDIR=jobs/<spider>`: discovery's frontier is kept there, while the
-# documents stage asks the database (scheduler.py, extensions/frontier.py, README "Resuming").
+# documents stage asks the database (scheduler.py, extensions/frontier.py, docs/operations.md).
 SCHEDULER = "filings_crawler.scheduler.FilingsScheduler"
 
-# One responsibility each, in this order; gaps leave room for the ones to come.
+# One responsibility each, in this order; gaps leave room for the ones to come (docs/pipelines.md).
 ITEM_PIPELINES = {
-    "filings_crawler.pipelines.artifact_files.ArtifactFilesPipeline": 300,
+    "filings_crawler.pipelines.downloads.DownloadsPipeline": 300,
     "filings_crawler.pipelines.filing_store.FilingStorePipeline": 350,
-    "filings_crawler.pipelines.listings_ref.ListingsRefPipeline": 400,
+    "filings_crawler.pipelines.listing_files.ListingFilesPipeline": 400,
+    "filings_crawler.pipelines.listings_reference.ListingsReferencePipeline": 410,
     "filings_crawler.pipelines.database.DatabasePipeline": 800,
 }
 DATABASE_BATCH_SIZE = 500

@@ -24,9 +24,9 @@ os.environ["ENV_FILE"] = ""
 os.environ.setdefault("FILINGS_TEST_SESSION", uuid.uuid4().hex)
 os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "filings_crawler.settings")
 
+from edgar_mirror import mirror_base_urls
 from filings_crawler.db import embedded
 from filings_crawler.db.migrations import apply_migrations
-from filings_crawler.mirror import mirror_base_urls
 
 SESSION_MARK = "FILINGS_TEST_SESSION"
 
@@ -92,7 +92,7 @@ def engine(session_engine: Engine) -> Engine:
 @pytest.fixture(scope="session")
 def mirror_url() -> Iterator[str]:
     """The local EDGAR mirror serving the real sample, in its own process."""
-    from filings_crawler.mirror import run_mirror_process
+    from edgar_mirror import run_mirror_process
 
     with run_mirror_process(EDGAR_SAMPLE) as url:
         yield url

@@ -4,17 +4,22 @@ from __future__ import annotations
 
 import json
 import urllib.request
+from collections.abc import Coroutine
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from scrapy import Spider
 from scrapy.crawler import Crawler, CrawlerRunner
 from scrapy.settings import Settings
+from scrapy.utils.defer import deferred_from_coro
 from scrapy.utils.project import get_project_settings
 from scrapy.utils.test import get_crawler
+from twisted.internet.defer import Deferred
 
-from filings_crawler.mirror import mirror_base_urls
+from edgar_mirror import mirror_base_urls
 from tests.conftest import TEST_USER_AGENT
+
+T = TypeVar("T")
 
 
 def project_settings(
@@ -53,6 +58,12 @@ def unit_crawler(spidercls: type[Spider] | None = None, **overrides: Any) -> Cra
         }
     )
     return get_crawler(spidercls, settings_dict=settings)
+
+
+def on_reactor(coroutine: Coroutine[Any, Any, T]) -> Deferred[T]:
+    """A component's coroutine, run as the crawl runs it (an asyncio task under the asyncio
+    reactor), for a test to await: its awaits of asyncio futures work there."""
+    return deferred_from_coro(coroutine)
 
 
 async def crawl(settings: Settings, spidercls: type[Spider], **arguments: Any) -> Crawler:

@@ -15,7 +15,7 @@ from scrapy.crawler import Crawler
 from scrapy.http import Response
 
 from filings_crawler.budget.sec_budget import SEC_SLOT, BudgetExhausted, SecBudget
-from filings_crawler.config import Config
+from filings_crawler.config import Config, crawler_config
 from filings_crawler.sec.block_pages import block_page_kind
 from filings_crawler.stopping import stop_crawl
 
@@ -45,7 +45,7 @@ class SecAnswersMiddleware:
         budget = crawler.get_extension(SecBudget)
         if budget is None:
             raise RuntimeError("SecAnswersMiddleware needs the SecBudget extension")
-        return cls(crawler, Config.from_settings(crawler.settings), budget)
+        return cls(crawler, crawler_config(crawler), budget)
 
     def process_response(self, request: Request, response: Response) -> Request | Response:
         if request.meta.get("download_slot") != SEC_SLOT:

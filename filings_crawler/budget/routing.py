@@ -11,7 +11,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
 
 from filings_crawler.budget.sec_budget import NASDAQ_TRADER_SLOT, SEC_SLOT
-from filings_crawler.config import Config
+from filings_crawler.config import Config, crawler_config
 
 
 class SourceRoutingMiddleware:
@@ -27,7 +27,7 @@ class SourceRoutingMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> SourceRoutingMiddleware:
-        return cls(crawler, Config.from_settings(crawler.settings))
+        return cls(crawler, crawler_config(crawler))
 
     def slot_of(self, request: Request) -> str | None:
         if request.url.startswith(self.sec_bases):

@@ -17,7 +17,7 @@ from twisted.internet.task import LoopingCall
 
 from filings_crawler.budget.limiter import Backoff, SlidingWindowLimiter
 from filings_crawler.budget.pace import Pace
-from filings_crawler.config import Config, ConfigError
+from filings_crawler.config import Config, ConfigError, crawler_config
 from filings_crawler.stopping import running_engine
 
 logger = logging.getLogger(__name__)
@@ -66,7 +66,7 @@ class SecBudget:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> SecBudget:
-        budget = cls(crawler, Config.from_settings(crawler.settings))
+        budget = cls(crawler, crawler_config(crawler))
         crawler.signals.connect(budget.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(budget.spider_closed, signal=signals.spider_closed)
         crawler.signals.connect(budget.engine_stopped, signal=signals.engine_stopped)

@@ -92,7 +92,10 @@ def check_spider_arguments(spidercls: type[Spider], spargs: dict[str, str]) -> N
 
 def exit_status(name: str, crawler: Crawler, *, bootstrap_failed: bool) -> int:
     """0 for a crawl that finished its work; otherwise the reason, last, on stderr, and 1."""
-    stats = crawler.stats.get_stats() if crawler.stats is not None else {}
+    try:
+        stats = crawler.stats.get_stats()
+    except RuntimeError:  # Scrapy: "Crawler.stats is not set yet": it never started
+        stats = {}
     reason = stats.get("finish_reason")
     if reason is not None and run_status(reason, stats) == "succeeded" and not bootstrap_failed:
         return 0

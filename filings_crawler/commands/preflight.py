@@ -6,7 +6,8 @@ import argparse
 
 from filings_crawler.cli import ProjectCommand, fail
 from filings_crawler.db.migrations import pending_migrations
-from filings_crawler.storage.backends import StorageError, storage_from_config
+from filings_crawler.storage import storage_from_config
+from filings_crawler.storage.backends import StorageError
 from filings_crawler.storage.local import LocalStorage
 
 

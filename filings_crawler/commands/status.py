@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import os
 import socket
 from collections.abc import Mapping
 from datetime import UTC, datetime
 
 from filings_crawler.cli import ProjectCommand
 from filings_crawler.db.status import RunView, load_runs
+from filings_crawler.processes import is_alive
 
 
 class Command(ProjectCommand):
@@ -26,7 +26,8 @@ class Command(ProjectCommand):
         running = [run for run in runs if run.status == "running"]
         finished = [run for run in runs if run.status != "running"]
         now = datetime.now(UTC)
-        interval = self.settings.getfloat("PROGRESS_INTERVAL", 60.0) if self.settings else 60.0
+        assert self.settings is not None
+        interval = self.settings.getfloat("PROGRESS_INTERVAL")
         print("Running" if running else "Running: none")
         for run in running:
             for line in describe_running(run, now, interval):
@@ -74,7 +75,7 @@ def describe_running(run: RunView, now: datetime, interval: float) -> list[str]:
 
 def staleness(run: RunView, now: datetime, interval: float) -> str | None:
     """Why a `running` row is probably a run that died without closing (SIGKILL, power cut)."""
-    if run.hostname == socket.gethostname() and run.pid and not _alive(run.pid):
+    if run.hostname == socket.gethostname() and run.pid and not is_alive(run.pid):
         return f"process {run.pid} is not running on this host"
     updated = run.progress.get("updated_at")
     last = datetime.fromisoformat(updated) if updated else run.started_at
@@ -121,13 +122,3 @@ def duration(seconds: float | None) -> str:
     if hours:
         return f"{hours} h {minutes:02d} min"
     return f"{minutes} min {secs:02d} s" if minutes else f"{secs} s"
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True  # someone else's process, but alive
-    return True

@@ -7,7 +7,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 from filings_crawler.cli import ExchangeCommand
 from filings_crawler.db.maintenance import StoredArtifact, mark_for_refetch, stored_artifacts
-from filings_crawler.storage.backends import Storage, StorageError, storage_from_config
+from filings_crawler.storage import storage_from_config
+from filings_crawler.storage.backends import Storage, StorageError
 
 # Files hashed at once: reading is I/O-bound (disk or S3), so threads overlap it.
 WORKERS = 8

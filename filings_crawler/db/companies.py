@@ -21,10 +21,12 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import ARRAY, insert
 
-from filings_crawler.db.listings import load_listings
+from filings_crawler.db.listings import load_listings, replace_listings
 from filings_crawler.db.tables import companies
 from filings_crawler.items import Company, CompanyProfile
 from filings_crawler.sec.exchanges import TARGET_EXCHANGES, enrich_companies
+from filings_crawler.sec.listings import Listing
+from filings_crawler.work import Target
 
 
 def upsert_companies(conn: Connection, records: Sequence[Company]) -> int:
@@ -111,15 +113,6 @@ def count_by_exchange(conn: Connection) -> dict[str, int]:
     return dict(rows)
 
 
-@dataclass(frozen=True)
-class Target:
-    """A targeted company: where its filings are stored follows from its exchange and ticker."""
-
-    cik: int
-    exchange: str
-    ticker: str | None
-
-
 def load_targets(
     conn: Connection,
     *,
@@ -146,8 +139,8 @@ def upsert_profiles(conn: Connection, profiles: Sequence[CompanyProfile]) -> int
     any, and the primary ticker stays while it is still one of them. `updated_at` moves only when
     the metadata really changed, so a rerun on the same files changes nothing but the fetch time.
     """
-    fetched = [p for p in profiles if p.fetched]
-    failed = [p for p in profiles if not p.fetched]
+    fetched = [p for p in profiles if p.profile is not None]
+    failed = [p for p in profiles if p.profile is None]
     if failed:
         conn.execute(
             update(companies)
@@ -201,18 +194,19 @@ def upsert_profiles(conn: Connection, profiles: Sequence[CompanyProfile]) -> int
             {
                 "b_cik": p.cik,
                 "b_error": "; ".join(p.problems) or None,
-                "b_tickers": p.tickers,
-                "b_first_ticker": p.tickers[0] if p.tickers else None,
-                "b_exchanges": p.exchanges,
-                "b_name": p.name,
-                "b_entity_type": p.entity_type,
-                "b_sic": p.sic,
-                "b_sic_description": p.sic_description,
-                "b_state_of_incorporation": p.state_of_incorporation,
-                "b_fiscal_year_end": p.fiscal_year_end,
-                "b_former_names": p.former_names,
+                "b_tickers": profile.tickers,
+                "b_first_ticker": profile.tickers[0] if profile.tickers else None,
+                "b_exchanges": profile.exchanges,
+                "b_name": profile.name,
+                "b_entity_type": profile.entity_type,
+                "b_sic": profile.sic,
+                "b_sic_description": profile.sic_description,
+                "b_state_of_incorporation": profile.state_of_incorporation,
+                "b_fiscal_year_end": profile.fiscal_year_end,
+                "b_former_names": profile.former_names,
             }
             for p in fetched
+            if (profile := p.profile) is not None
         ],
     )
     return len(profiles)
@@ -239,3 +233,17 @@ def database_now(conn: Connection) -> datetime:
     """The server's clock: what `submissions_checked_at` is compared with."""
     now: datetime = conn.execute(select(func.now())).scalar_one()
     return now
+
+
+@dataclass(frozen=True)
+class ReferenceUpdate:
+    listings: int  # rows now in listings_ref
+    changed: int  # companies whose exchange changed
+    by_exchange: dict[str, int]  # companies per exchange, after
+
+
+def replace_reference(conn: Connection, listings: Sequence[Listing]) -> ReferenceUpdate:
+    """A new symbol directory: `listings_ref` replaced, and the enrichment that follows from it."""
+    replaced = replace_listings(conn, listings)
+    changed = enrich_exchanges(conn)
+    return ReferenceUpdate(replaced, changed, count_by_exchange(conn))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import (
@@ -23,22 +22,14 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import insert
 
 from filings_crawler.db.tables import artifacts, companies, filings
-from filings_crawler.items import FilingDocuments, QueuedArtifact
+from filings_crawler.items import FilingDocuments
 from filings_crawler.sec.exchanges import TARGET_EXCHANGES
+from filings_crawler.sec.plans import ToFetch
 from filings_crawler.storage.layout import FilingPlace
+from filings_crawler.work import DocumentWork
 
 # A failed artifact waits this many seconds times 2^(attempts - 1) before it is tried again.
 RETRY_BASE_SECONDS = 60
-
-
-@dataclass
-class DocumentWork:
-    """A filing with files to fetch: all of them (`full`), or only the `retries` listed."""
-
-    place: FilingPlace
-    is_inline_xbrl: bool
-    full: bool
-    retries: list[QueuedArtifact] = field(default_factory=list)
 
 
 def eligible(max_attempts: int) -> ColumnElement[bool]:
@@ -97,7 +88,7 @@ def load_document_work(
             report_date=row.report_date,
             primary_document=row.primary_document,
         )
-        queued = [QueuedArtifact(kind, url) for kind, url in zip(row.kinds, row.urls, strict=True)]
+        queued = [ToFetch(kind, url) for kind, url in zip(row.kinds, row.urls, strict=True)]
         # Without its stored primary document a filing is fetched whole again: its images and
         # XBRL files are only known from the document and the folder.
         full = any(artifact.kind == "html" for artifact in queued)
@@ -215,7 +206,7 @@ def _record_fetch(conn: Connection, ids: dict[str, int], items: Sequence[FilingD
         {
             "b_id": ids[item.place.accession_number],
             "b_path": item.fetch_path,
-            "b_requests": item.requests + len(item.downloads),
+            "b_requests": item.requests + len(item.to_fetch),
             "b_problems": "; ".join(item.problems)[:4000] or None,
         }
         for item in items

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+import threading
 
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.exc import OperationalError
 
-from filings_crawler.config import Config, ConfigError, DatabaseTarget, redact_url
+from filings_crawler.config import ConfigError, DatabaseTarget, redact_url
 from filings_crawler.db import embedded
 
 # Seconds to wait for a server before calling it unreachable: long enough for a busy server,
@@ -15,6 +15,9 @@ from filings_crawler.db import embedded
 CONNECT_TIMEOUT = 10
 
 _engines: dict[DatabaseTarget, Engine] = {}
+# Components ask for the engine from the reactor's worker threads, several at once when a crawl
+# opens: one of them makes it, the others wait for it (two would leak one's connections).
+_lock = threading.Lock()
 
 
 def get_engine(target: DatabaseTarget, *, create: bool = False) -> Engine:
@@ -24,8 +27,13 @@ def get_engine(target: DatabaseTarget, *, create: bool = False) -> Engine:
     job stops with the same one-line message before it sends a request. Only `create` (initdb)
     makes a missing embedded database; every other job refuses to start without one.
     """
-    if target in _engines:
+    with _lock:
+        if target not in _engines:
+            _engines[target] = _new_engine(target, create=create)
         return _engines[target]
+
+
+def _new_engine(target: DatabaseTarget, *, create: bool) -> Engine:
     try:
         url = (
             target.url
@@ -54,7 +62,6 @@ def get_engine(target: DatabaseTarget, *, create: bool = False) -> Engine:
         raise ConfigError(
             [f"{target.source}: cannot connect to {redact_url(url)}: {reason}"]
         ) from error
-    _engines[target] = engine
     return engine
 
 
@@ -62,8 +69,3 @@ def dispose_all() -> None:
     """Close every pooled connection (at the end of a job, or before a fork)."""
     while _engines:
         _engines.popitem()[1].dispose()
-
-
-def engine_from_settings(settings: Any) -> Engine:
-    """The engine for a crawler's settings (components call this from their own thread)."""
-    return get_engine(Config.from_settings(settings).database)

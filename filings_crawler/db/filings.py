@@ -60,11 +60,7 @@ def upsert_filings(conn: Connection, records: Sequence[Filing]) -> int:
     # One accession number can be listed by several companies (co-registrants filing one 10-K
     # together). It is one filing: the first company to list it keeps it, in a batch and across.
     records = list({f.accession_number: f for f in reversed(records)}.values())[::-1]
-    batch, parameters = recordset(
-        "filing",
-        [{name: getattr(f, name) for name in _FILING_FIELDS} for f in records],
-        _FILING_FIELDS,
-    )
+    batch, parameters = recordset("filing", [filing_row(f) for f in records], _FILING_FIELDS)
     statement = insert(filings).from_select(
         list(_FILING_FIELDS), select(*(batch.c[name] for name in _FILING_FIELDS))
     )
@@ -107,6 +103,25 @@ def upsert_filings(conn: Connection, records: Sequence[Filing]) -> int:
             parameters,
         )
     return len(changed)
+
+
+def filing_row(filing: Filing) -> dict[str, Any]:
+    """The `filings` row of a filing: SEC's row, with the document to fetch and any problem."""
+    row = filing.row
+    return {
+        "accession_number": row.accession_number,
+        "cik": filing.cik,
+        "form": row.form,
+        "filing_date": row.filing_date,
+        "report_date": row.report_date,
+        "acceptance_datetime": row.acceptance_datetime,
+        "primary_document": filing.primary_document,
+        "primary_doc_description": row.primary_doc_description,
+        "is_xbrl": row.is_xbrl,
+        "is_inline_xbrl": row.is_inline_xbrl,
+        "size_bytes": row.size_bytes,
+        "last_error": filing.last_error,
+    }
 
 
 # Each field of a filing row, with its SQL type, as the JSON batch carries it.

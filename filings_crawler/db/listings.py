@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from sqlalchemy import Connection, delete, insert, select
 
 from filings_crawler.db.tables import listings_ref
-from filings_crawler.items import Listing
+from filings_crawler.sec.listings import Listing
 
 
 def replace_listings(conn: Connection, listings: Sequence[Listing]) -> int:

@@ -5,7 +5,7 @@ the limit would together break it. So every crawl that talks to SEC takes this l
 its first request and holds it until the process ends (the lock belongs to a connection kept
 open for that; if the process dies, PostgreSQL releases it). Crawls sharing a database share
 the lock; crawls on separate databases (another machine, another dataset) do not, which the
-README says.
+docs/operations.md says.
 """
 
 from __future__ import annotations

@@ -13,9 +13,7 @@ from scrapy.exceptions import NotConfigured
 from scrapy.utils.defer import deferred_from_coro
 from twisted.internet.task import LoopingCall
 
-from filings_crawler.db.engine import engine_from_settings
-from filings_crawler.db.runs import merge_metadata
-from filings_crawler.threads import in_thread
+from filings_crawler.extensions.dataset import dataset_of
 
 logger = logging.getLogger(__name__)
 
@@ -40,7 +38,7 @@ class Progress:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Progress:
-        interval = crawler.settings.getfloat("PROGRESS_INTERVAL", 60.0)
+        interval = crawler.settings.getfloat("PROGRESS_INTERVAL")
         if interval <= 0:
             raise NotConfigured("PROGRESS_INTERVAL <= 0")
         extension = cls(crawler, interval)
@@ -88,16 +86,7 @@ class Progress:
             _duration(progress.get("eta_seconds")),
             extra={"progress": progress},
         )
-        stats = self.crawler.stats
-        assert stats is not None
-        run_id = stats.get_value("execution_run_id")
-        if run_id is not None:
-            await in_thread(
-                merge_metadata,
-                engine_from_settings(self.crawler.settings),
-                run_id,
-                {"progress": progress},
-            )
+        await dataset_of(self.crawler).record_in_run({"progress": progress})
 
 
 def _duration(seconds: float | None) -> str:

@@ -10,8 +10,7 @@ from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 
 from filings_crawler.db import runs
-from filings_crawler.db.engine import engine_from_settings
-from filings_crawler.threads import in_thread
+from filings_crawler.extensions.dataset import Dataset, dataset_of
 
 logger = logging.getLogger(__name__)
 
@@ -39,13 +38,16 @@ class RunAudit:
         crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
         return extension
 
+    @property
+    def dataset(self) -> Dataset:
+        return dataset_of(self.crawler)
+
     async def spider_opened(self, spider: Spider) -> None:
         metadata = {
             "arguments": getattr(spider, "arguments", {}),
             "scrapyd_job": getattr(spider, "_job", None),
         }
-        # Database calls block; they run in a thread so the reactor keeps serving the crawl.
-        self.run_id = await in_thread(self._open, spider.name, metadata)
+        self.run_id = await self.dataset.write(runs.open_run, spider.name, metadata)
         assert self.crawler.stats is not None
         self.crawler.stats.set_value("execution_run_id", self.run_id)
         logger.info("Recorded run %s in execution_runs", self.run_id)
@@ -57,14 +59,8 @@ class RunAudit:
         stats = self.crawler.stats.get_stats()
         metadata = {"close_reason": reason, "stats": _json_safe(stats)}
         status = run_status(reason, stats)
-        await in_thread(self._close, self.run_id, status, metadata)
+        await self.dataset.write(runs.close_run, self.run_id, status, metadata)
         logger.info("Run %s %s (%s)", self.run_id, status, reason)
-
-    def _open(self, run_type: str, metadata: dict[str, Any]) -> int:
-        return runs.open_run(engine_from_settings(self.crawler.settings), run_type, metadata)
-
-    def _close(self, run_id: int, status: str, metadata: dict[str, Any]) -> None:
-        runs.close_run(engine_from_settings(self.crawler.settings), run_id, status, metadata)
 
 
 def _json_safe(value: dict[str, Any]) -> dict[str, Any]:

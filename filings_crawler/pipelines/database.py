@@ -15,11 +15,11 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from twisted.internet.defer import DeferredLock
 from twisted.internet.task import LoopingCall
 
-from filings_crawler.config import Config
+from filings_crawler.config import crawler_config
 from filings_crawler.db.companies import upsert_companies, upsert_profiles
 from filings_crawler.db.documents import record_documents
-from filings_crawler.db.engine import engine_from_settings
 from filings_crawler.db.filings import upsert_filing_batches
+from filings_crawler.extensions.dataset import dataset_of
 from filings_crawler.items import Company, CompanyProfile, FilingBatch, FilingDocuments
 from filings_crawler.stopping import stop_crawl
 from filings_crawler.threads import in_thread
@@ -83,7 +83,7 @@ class DatabasePipeline:
             crawler,
             settings.getint("DATABASE_BATCH_SIZE"),
             settings.getfloat("DATABASE_FLUSH_SECONDS"),
-            Config.from_settings(crawler.settings).artifact_retry_max,
+            crawler_config(crawler).artifact_retry_max,
         )
 
     def open_spider(self) -> None:
@@ -145,11 +145,10 @@ class DatabasePipeline:
         stats.inc_value(f"database/{table}/changed", changed)
 
     def _write(self, table: str, writer: Writer, batch: list[Any]) -> int:
-        engine = engine_from_settings(self.crawler.settings)
+        dataset = dataset_of(self.crawler)
         for attempt, delay in enumerate((*RECONNECT_DELAYS, None), start=1):
             try:
-                with engine.begin() as conn:
-                    return writer(conn, batch)
+                return dataset.write_now(writer, batch)
             except OperationalError as error:
                 if delay is None:
                     raise DatabaseUnavailable(

@@ -13,87 +13,81 @@ from typing import Any
 
 from scrapy.crawler import Crawler
 
-from filings_crawler.config import Config
-from filings_crawler.items import ArtifactOutcome, DocumentMember, FilingDocuments
+from filings_crawler.config import crawler_config
+from filings_crawler.items import ArtifactOutcome, FilingDocuments
 from filings_crawler.sec.content import content_problem
-from filings_crawler.sec.html import find_images, rewrite_found_images
-from filings_crawler.sec.urls import SEC, EdgarUrls
+from filings_crawler.sec.html import rewrite_found_images
+from filings_crawler.sec.plans import HTML, InHand
 from filings_crawler.stopping import stop_crawl
-from filings_crawler.storage.backends import Storage, StorageError, storage_from_config
+from filings_crawler.storage import storage_from_config
+from filings_crawler.storage.backends import Storage, StorageError
 from filings_crawler.threads import in_thread
 
 logger = logging.getLogger(__name__)
 
 
 class FilingStorePipeline:
-    def __init__(self, crawler: Crawler, storage: Storage, urls: EdgarUrls):
+    def __init__(self, crawler: Crawler, storage: Storage):
         self.crawler = crawler
         self.storage = storage
-        self.urls = urls
         assert crawler.stats is not None
         self.stats = crawler.stats
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> FilingStorePipeline:
-        config = Config.from_settings(crawler.settings)
-        return cls(crawler, storage_from_config(config), EdgarUrls.from_config(config))
+        return cls(crawler, storage_from_config(crawler_config(crawler)))
 
     async def process_item(self, item: Any) -> Any:
         if not isinstance(item, FilingDocuments):
             return item
         try:
-            outcomes = await in_thread(self.store_members, item)
+            outcomes = await in_thread(self.store_in_hand, item)
         except StorageError as error:
             self.stats.inc_value("storage/errors")
             stop_crawl(self.crawler, "storage_error", f"Storage failed: {error}")
-            outcomes = []  # nothing recorded: the members stay queued
+            outcomes = []  # nothing recorded: the files stay queued
         item.outcomes.extend(outcomes)
-        for member in item.members:
+        for file in item.in_hand:
             # Stored (or refused): the item need not carry the bytes (or their refs) on.
-            member.data = None
-            member.images = None
+            file.data = None
+            file.images = None
         self.count(item)
         return item
 
-    def store_members(self, item: FilingDocuments) -> list[ArtifactOutcome]:
-        return [self.store_member(item, member) for member in item.members]
+    def store_in_hand(self, item: FilingDocuments) -> list[ArtifactOutcome]:
+        return [self.store(item, file) for file in item.in_hand]
 
-    def store_member(self, item: FilingDocuments, member: DocumentMember) -> ArtifactOutcome:
-        assert member.data is not None
-        outcome = ArtifactOutcome(member.kind, member.sec_url)
-        if problem := content_problem(member.kind, member.name, member.data):
+    def store(self, item: FilingDocuments, file: InHand) -> ArtifactOutcome:
+        assert file.data is not None
+        outcome = ArtifactOutcome(file.kind, file.sec_url)
+        if problem := content_problem(file.kind, file.name, file.data):
             outcome.error = problem
             logger.warning(
-                "%s: %s not stored: %s", item.place.accession_number, member.sec_url, problem
+                "%s: %s not stored: %s", item.place.accession_number, file.sec_url, problem
             )
             return outcome
-        data = member.data
-        if member.kind == "html":
-            data = self.offline_html(item, member)
-        path = item.place.path_for(member.kind, member.name)
+        data = self.offline_html(item, file) if file.kind == HTML else file.data
+        path = item.place.path_for(file.kind, file.name)
         stored = self.storage.write(path, data)
         outcome.storage_path = path
         outcome.sha256 = stored.sha256
         outcome.size = stored.size
         outcome.source_sha256 = (
-            stored.sha256 if data is member.data else hashlib.sha256(member.data).hexdigest()
+            stored.sha256 if data is file.data else hashlib.sha256(file.data).hexdigest()
         )
         return outcome
 
-    def offline_html(self, item: FilingDocuments, member: DocumentMember) -> bytes:
+    def offline_html(self, item: FilingDocuments, file: InHand) -> bytes:
         """The document with each image it shows from its folder pointing at the stored copy."""
-        assert member.data is not None
+        assert file.data is not None
+        refs = file.images or []
         place = item.place
-        refs = member.images
-        if refs is None:
-            folder = SEC.filing_folder(place.cik, place.accession_number)
-            refs = find_images(member.data, folder, self.urls.image_prefixes())
         return rewrite_found_images(
-            member.data, [(ref, place.image_name(ref.name)) for ref in refs if ref.name is not None]
+            file.data, [(ref, place.image_name(ref.name)) for ref in refs if ref.name is not None]
         )
 
     def count(self, item: FilingDocuments) -> None:
-        requests = item.requests + len(item.downloads)
+        requests = item.requests + len(item.to_fetch)
         path = item.fetch_path or "retry"
         self.stats.inc_value("documents/filings_processed")
         self.stats.inc_value(f"documents/requests/{path}", requests)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 from filings_crawler.sec import values
 from filings_crawler.sec.errors import FormatError
-from filings_crawler.sec.submissions import ACCESSION_NUMBER
+from filings_crawler.sec.submissions import ACCESSION_NUMBER, in_scope
 
 # The column titles, as SEC writes them in the header line.
 CIK = "CIK"
@@ -124,6 +124,14 @@ def parse_daily_index(body: bytes, source: str) -> list[IndexEntry]:
     if match[1] == "master":
         return parse_master_index(body, source)
     return parse_fixed_width_index(body, source)
+
+
+def select_entries(
+    entries: Iterable[IndexEntry], forms: Sequence[str], start: date, end: date
+) -> list[IndexEntry]:
+    """The index lines of in-scope filings (sec/submissions.py `in_scope`)."""
+    wanted = set(forms)
+    return [e for e in entries if in_scope(e.form, e.date_filed, wanted, start, end)]
 
 
 def quarter_folders(start: date, end: date) -> list[tuple[int, int]]:

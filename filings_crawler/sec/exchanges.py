@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 
-from filings_crawler.items import Listing
+from filings_crawler.sec.listings import Listing
 from filings_crawler.sec.symbols import normalize_symbol
 
 TARGET_EXCHANGES = ("NASDAQ", "NYSE", "NYSE American", "NYSE Arca")

@@ -5,10 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
-from filings_crawler.items import Listing
 from filings_crawler.sec.errors import FormatError
+from filings_crawler.sec.values import NEW_YORK
 
 NASDAQ = "NASDAQ"  # every nasdaqlisted.txt row
 
@@ -25,8 +24,21 @@ EXCHANGE_NAMES: dict[str, str] = {
 }
 
 FOOTER_PREFIX = "File Creation Time:"
-EASTERN = ZoneInfo("America/New_York")
+EASTERN = NEW_YORK
 _FOOTER_TIME = re.compile(r"(\d{2})(\d{2})(\d{4})(\d{2}):(\d{2})", re.ASCII)
+
+
+@dataclass
+class Listing:
+    """One row of NASDAQ Trader's symbol directory."""
+
+    symbol: str
+    security_name: str
+    listing_exchange: str
+    is_etf: bool
+    is_test_issue: bool
+    source_file: str
+    file_created_at: datetime
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from typing import Any
 
@@ -78,10 +78,9 @@ class Rows:
 
 
 @dataclass
-class Submissions:
-    """A company's submissions file: its metadata, recent filings and older pages."""
+class Profile:
+    """What a submissions file says about the company itself, its filings aside."""
 
-    cik: int
     name: str
     entity_type: str | None
     sic: str | None
@@ -91,8 +90,20 @@ class Submissions:
     tickers: list[str]
     exchanges: list[str]
     former_names: list[dict[str, Any]]
+
+
+@dataclass
+class Submissions(Profile):
+    """A company's submissions file: its profile, recent filings and older pages."""
+
+    cik: int
     recent: Rows
     pages: list[PageRef]
+
+    @property
+    def profile(self) -> Profile:
+        """The company's profile alone, without the filings (what an item carries on)."""
+        return Profile(**{f.name: getattr(self, f.name) for f in fields(Profile)})
 
 
 def parse_submissions(
@@ -180,12 +191,18 @@ def parse_columns(
     return rows
 
 
+def in_scope(form: str, filed: date, forms: Collection[str], start: date, end: date) -> bool:
+    """Whether a filing is in scope: one of `forms` (exactly as SEC names them), filed in
+    [start, end]. The one rule, for a submissions row and an index line alike."""
+    return form in forms and start <= filed <= end
+
+
 def select_filings(
     filings: Iterable[FilingRow], forms: Sequence[str], start: date, end: date
 ) -> list[FilingRow]:
-    """The filings in scope: one of `forms` (exactly as SEC names them), filed in [start, end]."""
+    """The filings in scope (`in_scope`)."""
     wanted = set(forms)
-    return [f for f in filings if f.form in wanted and start <= f.filing_date <= end]
+    return [f for f in filings if in_scope(f.form, f.filing_date, wanted, start, end)]
 
 
 def primary_document_name(listed: str) -> tuple[str | None, str | None]:

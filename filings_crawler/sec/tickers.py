@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from filings_crawler.items import Company
 from filings_crawler.sec import values
 from filings_crawler.sec.errors import FormatError
 
 EXCHANGE_FIELDS = ("cik", "name", "ticker", "exchange")
+
+
+@dataclass
+class Company:
+    """An SEC filer as SEC's ticker files describe it: one per CIK, with every ticker it trades under."""
+
+    cik: int
+    name: str
+    tickers: list[str] = field(default_factory=list)
+    # The ticker a person would name the company by (rule below, `merge_companies`).
+    primary_ticker: str | None = None
+    # SEC's own exchange column for the company's tickers ("Nasdaq", "NYSE", "OTC", ...).
+    sec_exchanges: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

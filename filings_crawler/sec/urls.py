@@ -77,6 +77,13 @@ class EdgarUrls:
         """EDGAR's daily index of one quarter; its `index.json` lists the days published."""
         return f"{self.www}/Archives/edgar/daily-index/{year}/QTR{quarter}/"
 
+    def daily_index_listing(self, year: int, quarter: int) -> str:
+        return self.daily_index_folder(year, quarter) + "index.json"
+
+    def daily_index_file(self, year: int, quarter: int, name: str) -> str:
+        """One day's index file of the quarter (`master.20240501.idx`, as the listing names it)."""
+        return self.daily_index_folder(year, quarter) + name
+
     def filing_folder(self, cik: int, accession_number: str) -> str:
         return f"{self.www}/Archives/edgar/data/{cik}/{accession_number.replace('-', '')}/"
 

@@ -5,10 +5,15 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import orjson
 
 from filings_crawler.sec.errors import FormatError
+
+# EDGAR's clock: its days (the daily index, filing dates), its acceptance times and NASDAQ
+# Trader's file times are New York's.
+NEW_YORK = ZoneInfo("America/New_York")
 
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 # CIKs have at most 10 digits (SEC pads them to 10 in URLs).

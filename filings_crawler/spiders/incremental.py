@@ -9,100 +9,102 @@ cap are fetched too. Meant for a weekly timer; safe to run daily: every write is
 
 from __future__ import annotations
 
-import statistics
 from collections.abc import AsyncIterator, Iterator
 from datetime import datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import scrapy
 from scrapy.http import Response
-from sqlalchemy import func, select
 from twisted.python.failure import Failure
 
 from filings_crawler.budget.sec_budget import BudgetExhausted
-from filings_crawler.db.engine import engine_from_settings
-from filings_crawler.db.runs import merge_metadata
-from filings_crawler.db.tables import artifacts, filings
 from filings_crawler.sec.daily_index import (
     daily_index_days,
     parse_daily_index,
     quarter_folders,
+    select_entries,
 )
 from filings_crawler.sec.errors import FormatError
-from filings_crawler.sec.submissions import PageRef, Submissions
+from filings_crawler.sec.exchanges import TARGET_EXCHANGES
+from filings_crawler.sec.values import NEW_YORK
 from filings_crawler.spiders import arguments
-from filings_crawler.spiders.backfill import BackfillSpider
-from filings_crawler.spiders.documents import failure_reason
-from filings_crawler.threads import in_thread
-
-# EDGAR's days are New York's: a filing accepted at 5 pm ET is in that day's index.
-EDGAR_TIME = ZoneInfo("America/New_York")
+from filings_crawler.spiders.discovery import DiscoverySpider
+from filings_crawler.spiders.documents_fetch import failure_reason
 
 
-class IncrementalSpider(BackfillSpider):
+class IncrementalSpider(DiscoverySpider):
     """Arguments: `days=N` (default INCREMENTAL_LOOKBACK_DAYS), `until=YYYY-MM-DD` (default today
     in New York), `exchange=`, `cik=` (to narrow the companies), `download=no`."""
 
     name = "incremental"
-    stats_prefix = "incremental"
+    # A filing of the last days is always among a company's recent ones.
+    reads_pages = False
 
-    def __init__(self, days: str | None = None, until: str | None = None, **kwargs: Any):
-        super().__init__(**kwargs)
-        self.arguments.update({k: v for k, v in (("days", days), ("until", until)) if v})
+    def __init__(
+        self,
+        days: str | None = None,
+        until: str | None = None,
+        exchange: str | None = None,
+        cik: str | None = None,
+        download: str | None = None,
+        **kwargs: Any,
+    ):
+        super().__init__(
+            days=days, until=until, exchange=exchange, cik=cik, download=download, **kwargs
+        )
         self.days = arguments.positive_int("days", days)
-        self.until = arguments.iso_date("until", until) or datetime.now(EDGAR_TIME).date()
+        # EDGAR's days are New York's: a filing accepted at 5 pm ET is in that day's index.
+        self.until = arguments.iso_date("until", until) or datetime.now(NEW_YORK).date()
+        self.exchanges = arguments.choices("exchange", exchange, TARGET_EXCHANGES)
+        self.ciks = arguments.cik_list("cik", cik)
+        self.download = arguments.yes_no("download", download, default=True)
         self.found: dict[int, set[str]] = {}
         self.index_requests_pending = 0
         self.only_accessions = set()
 
     async def start(self) -> AsyncIterator[Any]:
-        await in_thread(self.begin_run)
-        targets = await in_thread(self.targets)
+        targets = await self.dataset.targets(self.exchanges, self.ciks)
         self.companies = {target.cik: target for target in targets}
-        if self.download:
-            self.work, self.known = await in_thread(self.document_state, list(self.companies))
-            # What earlier runs queued, or saw fail under the retry cap, goes first.
-            for work in list(self.work.values()):
-                for request_or_item in self.documents_requests(work):
-                    yield request_or_item
-            self.count("documents_requeued", len(self.work))
-            self.work.clear()
-        first_day = self.until - timedelta(
-            days=(self.days or self.config.incremental_lookback_days) - 1
-        )
-        self.first_day = first_day
+        await self.know_documents()
+        # What earlier runs queued, or saw fail under the retry cap, goes first.
+        for work in list(self.work.values()):
+            for request in self.fetch.requests(work):
+                yield request
+        self.count("documents_requeued", len(self.work))
+        self.work.clear()
+        days = self.days or self.config.incremental_lookback_days
+        self.first_day = self.until - timedelta(days=days - 1)
         self.logger.info(
             "Daily index from %s to %s for %d targeted companies",
-            first_day,
+            self.first_day,
             self.until,
             len(self.companies),
         )
-        for year, quarter in quarter_folders(first_day, self.until):
+        for year, quarter in quarter_folders(self.first_day, self.until):
             self.index_requests_pending += 1
             # Never filtered: a resumed run reads the index again (a few requests) to know
             # which filings it is about.
             yield scrapy.Request(
-                self.urls.daily_index_folder(year, quarter) + "index.json",
+                self.urls.daily_index_listing(year, quarter),
                 callback=self.parse_quarter,
                 errback=self.index_failed,
+                cb_kwargs={"year": year, "quarter": quarter},
                 dont_filter=True,
             )
 
-    def parse_quarter(self, response: Response) -> Iterator[Any]:
+    def parse_quarter(self, response: Response, year: int, quarter: int) -> Iterator[Any]:
         self.index_requests_pending -= 1
         try:
             days = daily_index_days(response.body, response.url)
         except FormatError as error:
             self.report_index_problem(str(error))
             days = {}
-        folder = response.url.rsplit("/", 1)[0] + "/"
         for day, name in sorted(days.items()):
             if self.first_day <= day <= self.until:
                 self.index_requests_pending += 1
                 self.count("days_read")
                 yield scrapy.Request(
-                    folder + name,
+                    self.urls.daily_index_file(year, quarter, name),
                     callback=self.parse_day,
                     errback=self.index_failed,
                     dont_filter=True,
@@ -117,12 +119,11 @@ class IncrementalSpider(BackfillSpider):
             self.report_index_problem(str(error))
             entries = []
         config = self.config
-        for entry in entries:
-            if (
-                entry.cik in self.companies
-                and entry.form in config.filing_forms
-                and config.filings_start_date <= entry.date_filed <= config.filings_end_date
-            ):
+        in_scope = select_entries(
+            entries, config.filing_forms, config.filings_start_date, config.filings_end_date
+        )
+        for entry in in_scope:
+            if entry.cik in self.companies:
                 self.found.setdefault(entry.cik, set()).add(entry.accession_number)
         yield from self.after_index()
 
@@ -152,10 +153,6 @@ class IncrementalSpider(BackfillSpider):
         # Only once the index is read does the run know its companies.
         return [] if self.index_requests_pending else sorted(self.found)
 
-    def pages_wanted(self, submissions: Submissions) -> list[PageRef]:
-        # A filing of the last days is always among the recent ones.
-        return []
-
     def progress_counts(self) -> tuple[int, int] | None:
         return (self.companies_done, len(self.found)) if self.found else None
 
@@ -167,19 +164,13 @@ class IncrementalSpider(BackfillSpider):
         """What this run found, stored and failed, and how long filings took to reach storage."""
         if not self.only_accessions:
             return
-        summary = await in_thread(self.summary, sorted(self.only_accessions))
+        summary = await self.dataset.filings_summary(sorted(self.only_accessions))
         stats = self.crawler.stats
         assert stats is not None
         for key, value in summary.items():
             stats.set_value(f"incremental/{key}", value)
         # Also straight into the run's row: the audit may have read the stats already.
-        if (run_id := stats.get_value("execution_run_id")) is not None:
-            await in_thread(
-                merge_metadata,
-                engine_from_settings(self.settings),
-                run_id,
-                {"incremental": summary},
-            )
+        await self.dataset.record_in_run({"incremental": summary})
         missing = summary["filings_found"] - summary["filings_recorded"]
         if missing:
             self.logger.warning(
@@ -187,33 +178,3 @@ class IncrementalSpider(BackfillSpider):
                 "JSON yet; the next run picks them up",
                 missing,
             )
-
-    def summary(self, accessions: list[str]) -> dict[str, Any]:
-        with engine_from_settings(self.settings).connect() as conn:
-            rows = conn.execute(
-                select(
-                    filings.c.accession_number,
-                    filings.c.acceptance_datetime,
-                    func.max(artifacts.c.downloaded_at).label("stored_at"),
-                    func.count().filter(artifacts.c.status == "failed").label("failed"),
-                    func.count().filter(artifacts.c.status != "downloaded").label("not_stored"),
-                    func.count(artifacts.c.id).label("artifacts"),
-                )
-                .select_from(filings.outerjoin(artifacts))
-                .where(filings.c.accession_number.in_(accessions))
-                .group_by(filings.c.id)
-            ).all()
-        complete = [r for r in rows if r.artifacts and not r.not_stored]
-        lags = [
-            (r.stored_at - r.acceptance_datetime).total_seconds() / 3600
-            for r in complete
-            if r.stored_at and r.acceptance_datetime
-        ]
-        return {
-            "filings_found": len(accessions),
-            "filings_recorded": len(rows),
-            "filings_stored": len(complete),
-            "filings_with_failures": sum(1 for r in rows if r.failed),
-            "lag_hours_median": round(statistics.median(lags), 2) if lags else None,
-            "lag_hours_max": round(max(lags), 2) if lags else None,
-        }

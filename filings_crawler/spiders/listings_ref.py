@@ -46,7 +46,7 @@ class ListingsRefSpider(EdgarSpider):
         source_file = SYMBOL_DIRECTORY_FILES[index]
         try:
             directory = parse_symbol_directory(
-                response.body, source_file, min_rows=self.settings.getint("LISTINGS_MIN_ROWS", 1000)
+                response.body, source_file, min_rows=self.settings.getint("LISTINGS_MIN_ROWS")
             )
         except FormatError as error:
             self.stop("format_error", f"{error}; listings_ref is left as it was")

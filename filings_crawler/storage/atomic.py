@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import glob
 import os
 import tempfile
 from pathlib import Path
+
+from filings_crawler.processes import is_alive
 
 
 def write_atomically(path: Path, data: bytes) -> None:
@@ -17,7 +20,10 @@ def write_atomically(path: Path, data: bytes) -> None:
     other users. Folders are created the same way (0755 under umask 022).
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    _remove_leftovers(path)
+    fd, temporary = tempfile.mkstemp(
+        dir=path.parent, prefix=f".{path.name}.{os.getpid()}.", suffix=".part"
+    )
     try:
         with os.fdopen(fd, "wb") as file:
             os.fchmod(file.fileno(), 0o666 & ~current_umask())
@@ -29,6 +35,21 @@ def write_atomically(path: Path, data: bytes) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def _remove_leftovers(path: Path) -> None:
+    """Temporary files of `path` that a process killed mid-write left behind.
+
+    A process killed outright (SIGKILL, a power cut) between creating its temporary file and the
+    rename leaves it there; the file was never recorded as stored, so the next run writes the
+    same path again, and this is when the leftover goes. A temporary file is named after the
+    process writing it: one of a live process (another thread, another crawl) is left alone.
+    """
+    prefix = f".{path.name}."
+    for leftover in path.parent.glob(f"{glob.escape(prefix)}*.part"):
+        writer = leftover.name[len(prefix) :].split(".", 1)[0]
+        if writer.isdigit() and not is_alive(int(writer)):
+            leftover.unlink(missing_ok=True)
 
 
 def current_umask() -> int:

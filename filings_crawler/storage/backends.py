@@ -1,4 +1,4 @@
-"""Where filing files are kept: the Storage interface, its shared rules, and the choice of backend."""
+"""Where filing files are kept: the Storage interface and the rules every backend shares."""
 
 from __future__ import annotations
 
@@ -7,8 +7,6 @@ import logging
 import unicodedata
 from dataclasses import dataclass
 from typing import Protocol
-
-from filings_crawler.config import Config
 
 # Both backends log here, under one name, so a replaced file is found the same way on disk and S3.
 logger = logging.getLogger("filings_crawler.storage")
@@ -117,25 +115,4 @@ def log_replaced(path: str, location: str, old_sha256: str, new_sha256: str) -> 
         new_sha256,
         location,
         extra={"storage_path": path, "old_sha256": old_sha256, "sha256": new_sha256},
-    )
-
-
-def storage_from_config(config: Config) -> Storage:
-    """The backend named by STORAGE_BACKEND: `local` (disk under STORAGE_ROOT) or `s3` (S3_BUCKET)."""
-    # Imported here: backends import this module's shared pieces, and boto3 loads only when used.
-    if config.storage_backend == "local":
-        from filings_crawler.storage.local import LocalStorage  # noqa: PLC0415
-
-        return LocalStorage(config.storage_root)
-    if config.storage_backend == "s3":
-        from filings_crawler.storage.s3 import S3Storage  # noqa: PLC0415
-
-        return S3Storage(
-            bucket=config.s3_bucket,
-            prefix=config.storage_root,
-            region=config.s3_region,
-            endpoint_url=config.aws_endpoint_url or None,
-        )
-    raise ValueError(
-        f"STORAGE_BACKEND={config.storage_backend!r} is not a storage backend: use local or s3"
     )

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from filings_crawler.mirror.responder import Responder
+from edgar_mirror.responder import Responder
 from filings_crawler.sec.content import content_problem
 from filings_crawler.sec.exchanges import TARGET_EXCHANGES, enrich_companies
 from filings_crawler.sec.filing_index import instance_name, is_xbrl_file, parse_filing_index

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from collections.abc import AsyncIterator, Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -16,7 +13,8 @@ import scrapy
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
-from filings_crawler.mirror import run_mirror_process
+from edgar_mirror import run_mirror_process
+from edgar_mirror.load import cpu_hogs
 from tests.conftest import EDGAR_SAMPLE, TEST_USER_AGENT
 from tests.crawling import crawl, mirror_control, project_settings
 
@@ -195,19 +193,6 @@ async def test_a_404_is_final_and_other_hosts_are_never_fetched(
     ]
     crawl_stats = crawler.stats.get_stats() if crawler.stats else {}
     assert crawl_stats["budget/refused_offsite"] == 2
-
-
-@contextmanager
-def cpu_hogs(count: int) -> Iterator[None]:
-    """Other processes keeping every core busy, as on a shared machine."""
-    hogs = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(count)]
-    try:
-        yield
-    finally:
-        for hog in hogs:
-            hog.kill()
-        for hog in hogs:
-            hog.wait()
 
 
 @pytest_twisted.ensureDeferred

@@ -7,8 +7,8 @@ import random
 
 import pytest
 
+from edgar_mirror.requestlog import max_in_any_window
 from filings_crawler.budget.limiter import Backoff, SlidingWindowLimiter
-from filings_crawler.mirror.requestlog import max_in_any_window
 
 
 class FakeClock:

@@ -11,7 +11,7 @@ import urllib.request
 import pytest
 from sqlalchemy import text
 
-from filings_crawler.mirror import run_mirror_process
+from edgar_mirror import run_mirror_process
 from tests.conftest import EDGAR_SAMPLE, job_environment, run_scrapy
 from tests.spiders.test_documents import add_company
 

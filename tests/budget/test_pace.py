@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from edgar_mirror.requestlog import max_in_any_window
 from filings_crawler.budget.limiter import Backoff, SlidingWindowLimiter
 from filings_crawler.budget.pace import ERROR_RUN, Pace, rate_below
-from filings_crawler.mirror.requestlog import max_in_any_window
 from tests.budget.test_limiter import FakeClock
 
 

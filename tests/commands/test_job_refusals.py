@@ -120,8 +120,7 @@ def test_scrapy_list_lists_the_spiders(tmp_path, database_url, mirror_url):
         ),
         (
             ["crawl", "incremental", "-a", "day=3", "-a", "cik=1"],
-            "incremental does not take -a day; it takes: cik, days, download, exchange, limit, "
-            "until",
+            "incremental does not take -a day; it takes: cik, days, download, exchange, until",
         ),
         (["crawl", "tickers", "-a", "limit=5"], "tickers does not take -a limit; it takes none"),
         (

@@ -8,8 +8,9 @@ from sqlalchemy import Engine, text
 
 from filings_crawler.db.documents import load_document_work, record_documents
 from filings_crawler.db.filings import upsert_filings
-from filings_crawler.items import ArtifactOutcome, Filing, FilingDocuments, QueuedArtifact
+from filings_crawler.items import ArtifactOutcome, FilingDocuments
 from filings_crawler.storage.layout import FilingPlace
+from tests.records import filing
 
 URL = "https://www.sec.gov/Archives/edgar/data/1/000000000124000001/"
 ACCESSION = "0000000001-24-000001"
@@ -26,19 +27,15 @@ def setup_filing(engine: Engine) -> FilingPlace:
         upsert_filings(
             conn,
             [
-                Filing(
-                    accession_number=ACCESSION,
-                    cik=1,
+                filing(
+                    1,
+                    ACCESSION,
                     form="10-K",
                     filing_date=date(2024, 3, 1),
                     report_date=date(2023, 12, 31),
-                    acceptance_datetime=None,
                     primary_document="one-10k.htm",
                     primary_doc_description=None,
-                    is_xbrl=True,
-                    is_inline_xbrl=True,
                     size_bytes=None,
-                    artifacts=[QueuedArtifact("html", URL + "one-10k.htm")],
                 )
             ],
         )

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from sqlalchemy import Engine, text
 
 from filings_crawler.db.companies import upsert_profiles
 from filings_crawler.db.filings import upsert_filings
-from filings_crawler.items import CompanyProfile, Filing, QueuedArtifact
+from filings_crawler.items import CompanyProfile
+from tests.records import filing, profile
 
 FOLDER = "https://www.sec.gov/Archives/edgar/data"
 
@@ -22,27 +21,6 @@ def company(engine: Engine, cik: int, tickers: list[str], primary: str | None) -
             ),
             {"cik": cik, "tickers": tickers, "primary": primary},
         )
-
-
-def filing(cik: int, accession: str = "0000320193-25-000057", **changes: object) -> Filing:
-    values: dict = {
-        "accession_number": accession,
-        "cik": cik,
-        "form": "10-Q",
-        "filing_date": date(2025, 5, 2),
-        "report_date": date(2025, 3, 29),
-        "acceptance_datetime": None,
-        "primary_document": "aapl-20250329.htm",
-        "primary_doc_description": "10-Q",
-        "is_xbrl": True,
-        "is_inline_xbrl": True,
-        "size_bytes": 100,
-        "artifacts": [
-            QueuedArtifact("html", f"{FOLDER}/{cik}/{accession.replace('-', '')}/aapl-20250329.htm")
-        ],
-    }
-    values.update(changes)
-    return Filing(**values)
 
 
 def rows(engine: Engine, query: str) -> list:
@@ -95,48 +73,46 @@ def test_co_registrants_share_one_filing_owned_by_the_first(engine):
 
 def test_profiles_update_metadata_and_keep_the_primary_ticker(engine):
     company(engine, 1067983, ["BRK-B", "BRK-A"], "BRK-B")
-    profile = CompanyProfile(
-        cik=1067983,
-        fetched=True,
-        name="BERKSHIRE HATHAWAY INC",
-        sic="6331",
-        tickers=["BRK-A", "BRK-B"],
-        exchanges=["NYSE", "NYSE"],
-        former_names=[{"name": "OLD NAME", "from": "1990-01-01", "to": "2000-01-01"}],
+    berkshire = CompanyProfile(
+        1067983,
+        profile(
+            name="BERKSHIRE HATHAWAY INC",
+            sic="6331",
+            tickers=["BRK-A", "BRK-B"],
+            exchanges=["NYSE", "NYSE"],
+            former_names=[{"name": "OLD NAME", "from": "1990-01-01", "to": "2000-01-01"}],
+        ),
     )
     with engine.begin() as conn:
-        upsert_profiles(conn, [profile])
+        upsert_profiles(conn, [berkshire])
     [(tickers, primary, sic, exchanges, former, exchange)] = rows(
         engine,
         "SELECT tickers, primary_ticker, sic, sec_exchanges, former_names, exchange FROM companies",
     )
     assert (tickers, primary, sic) == (["BRK-A", "BRK-B"], "BRK-B", "6331")
     assert exchanges == ["NYSE", "NYSE"]
-    assert former == profile.former_names
+    assert berkshire.profile is not None
+    assert former == berkshire.profile.former_names
     assert exchange == "NYSE"  # the enriched exchange is not SEC's column to change
     stamp = rows(engine, "SELECT updated_at FROM companies")
     with engine.begin() as conn:
-        upsert_profiles(conn, [profile])
+        upsert_profiles(conn, [berkshire])
     assert rows(engine, "SELECT updated_at FROM companies") == stamp
 
     # A primary ticker SEC no longer lists gives way to SEC's first; no tickers keeps them.
     with engine.begin() as conn:
-        upsert_profiles(
-            conn, [CompanyProfile(cik=1067983, fetched=True, name="B", tickers=["BRKX"])]
-        )
+        upsert_profiles(conn, [CompanyProfile(1067983, profile(name="B", tickers=["BRKX"]))])
     assert rows(engine, "SELECT tickers, primary_ticker FROM companies") == [(["BRKX"], "BRKX")]
     with engine.begin() as conn:
-        upsert_profiles(conn, [CompanyProfile(cik=1067983, fetched=True, name="B", tickers=[])])
+        upsert_profiles(conn, [CompanyProfile(1067983, profile(name="B", tickers=[]))])
     assert rows(engine, "SELECT tickers, primary_ticker FROM companies") == [(["BRKX"], "BRKX")]
 
 
 def test_a_failed_fetch_records_the_problem_and_keeps_the_metadata(engine):
     company(engine, 320193, ["AAPL"], "AAPL")
     with engine.begin() as conn:
-        upsert_profiles(
-            conn, [CompanyProfile(cik=320193, fetched=True, name="Apple Inc.", sic="3571")]
-        )
-        upsert_profiles(conn, [CompanyProfile(cik=320193, fetched=False, problems=["HTTP 404"])])
+        upsert_profiles(conn, [CompanyProfile(320193, profile(name="Apple Inc.", sic="3571"))])
+        upsert_profiles(conn, [CompanyProfile(320193, None, ["HTTP 404"])])
     assert rows(engine, "SELECT name, sic, last_error FROM companies") == [
         ("Apple Inc.", "3571", "HTTP 404")
     ]

@@ -19,7 +19,7 @@ from tests.conftest import PROJECT_ROOT
 def project_folder(where: Path) -> Path:
     """A project folder as a user has it: the package, the venv and scrapy.cfg."""
     where.mkdir()
-    for name in (".venv", "filings_crawler"):
+    for name in (".venv", "filings_crawler", "edgar_mirror"):
         (where / name).symlink_to(PROJECT_ROOT / name)
     shutil.copy(PROJECT_ROOT / "scrapy.cfg", where)
     return where
@@ -63,10 +63,10 @@ def dataset(where: Path) -> dict[str, Any]:
 
 def test_the_demo_twice_then_every_command_its_summary_prints(tmp_path):
     where = project_folder(tmp_path / "project")
-    first = run(".venv/bin/python -m filings_crawler.demo", where)
+    first = run(".venv/bin/python -m edgar_mirror.demo", where)
     assert first.returncode == 0, first.stdout[-3000:] + first.stderr[-3000:]
     before = dataset(where)
-    second = run(".venv/bin/python -m filings_crawler.demo", where)
+    second = run(".venv/bin/python -m edgar_mirror.demo", where)
     assert second.returncode == 0, second.stdout[-3000:] + second.stderr[-3000:]
     # A mirror on another port is not another SEC: the same rows (count and keys), same files.
     after = dataset(where)

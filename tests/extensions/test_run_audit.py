@@ -10,8 +10,8 @@ import time
 import pytest
 from sqlalchemy import text
 
+from edgar_mirror import run_mirror_process
 from filings_crawler.extensions.run_audit import run_status
-from filings_crawler.mirror import run_mirror_process
 from tests.conftest import EDGAR_SAMPLE, job_environment, run_scrapy
 
 

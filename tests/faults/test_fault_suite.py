@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, text
 
-from filings_crawler.mirror import run_mirror_process
+from edgar_mirror import run_mirror_process
 from tests.conftest import DATA_TABLES, EDGAR_SAMPLE, job_environment, run_scrapy
 from tests.resume.test_resume import dataset
 
@@ -105,7 +105,8 @@ def test_faults_are_survived_with_everything_stored(
     faulted = crawl(engine, env, tmp_path / "faulted")
     stats = control(mirror, "stats")
     injected = stats["faults"]
-    print(f"faults injected: {injected} in {stats['requests']} requests")  # for the README figures
+    # Printed for the figures in docs/reliability.md.
+    print(f"faults injected: {injected} in {stats['requests']} requests")
     assert sum(injected.values()) >= 1, injected
     for kind, count in minimum.items():
         assert injected[kind] >= count, injected
@@ -151,7 +152,9 @@ def test_a_server_that_bans_above_six_a_second_costs_at_most_two_blocks(
     finally:
         control(mirror, "script", {"enforce_rate": None})
     blocks = faulted["stats"]["budget/sec/blocks"]
-    print(f"blocks: {blocks}, duration {faulted['duration']:.1f} s")  # for the README figures
+    print(
+        f"blocks: {blocks}, duration {faulted['duration']:.1f} s"
+    )  # for the figures in docs/reliability.md
     assert 1 <= blocks <= 2
     assert faulted["stats"]["budget/sec/rate_cap"] <= 6
     assert_same(faulted, reference)

@@ -18,9 +18,9 @@ import pytest
 from psycopg import sql
 from sqlalchemy import Engine, create_engine, text
 
+from edgar_mirror import run_mirror_process
 from filings_crawler.db import embedded
 from filings_crawler.db.migrations import apply_migrations
-from filings_crawler.mirror import run_mirror_process
 from tests.conftest import EDGAR_SAMPLE, job_environment, run_scrapy
 from tests.resume.test_resume import CRAWL, dataset, requests_log, uninterrupted
 from tests.spiders.test_documents import add_company

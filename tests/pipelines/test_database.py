@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import date
 from typing import Any
 
 import pytest_twisted
 import scrapy
 from sqlalchemy import text
 
-from filings_crawler.items import Company, Filing, FilingBatch
+from filings_crawler.items import Company, FilingBatch
 from tests.crawling import crawl, project_settings
+from tests.records import filing
 
 
 class YieldingSpider(scrapy.Spider):
@@ -49,19 +49,7 @@ async def test_a_batch_the_database_refuses_stops_the_crawl_and_fails_the_run(
     engine, database_url, mirror_url, tmp_path
 ):
     # A filing of a company that is not in `companies`: the foreign key refuses the batch.
-    orphan = Filing(
-        accession_number="0000000009-24-000001",
-        cik=9,
-        form="10-K",
-        filing_date=date(2024, 3, 1),
-        report_date=None,
-        acceptance_datetime=None,
-        primary_document="x.htm",
-        primary_doc_description=None,
-        is_xbrl=False,
-        is_inline_xbrl=False,
-        size_bytes=None,
-    )
+    orphan = filing(9, "0000000009-24-000001", queued=False)
     settings = project_settings(database_url, mirror_url, tmp_path)
     crawler = await crawl(settings, YieldingSpider, records=[FilingBatch(9, [orphan])])
     assert crawler.stats is not None

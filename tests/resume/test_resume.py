@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, text
 
-from filings_crawler.mirror import run_mirror_process
+from edgar_mirror import run_mirror_process
 from tests.conftest import DATA_TABLES, EDGAR_SAMPLE, job_environment, run_scrapy
 from tests.spiders.test_documents import add_company
 

@@ -23,8 +23,7 @@ from filings_crawler.spiders.tickers import TickersSpider
     [
         (BackfillSpider, ["cik", "download", "exchange", "limit"]),
         (DocumentsSpider, ["cik", "exchange", "limit"]),
-        # The incremental crawl takes the backfill's, and its own.
-        (IncrementalSpider, ["cik", "days", "download", "exchange", "limit", "until"]),
+        (IncrementalSpider, ["cik", "days", "download", "exchange", "until"]),
         (TickersSpider, []),
     ],
 )

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, text
 
-from filings_crawler.mirror import run_mirror_process
+from edgar_mirror import run_mirror_process
 from tests.conftest import EDGAR_SAMPLE, job_environment, run_scrapy
 from tests.crawling import mirror_control
 

@@ -67,8 +67,8 @@ def test_documents_go_to_s3_in_the_same_layout_with_checksums_and_exports(
         for key in exports
         for line in s3_client.get_object(Bucket=s3_bucket, Key=key)["Body"].read().splitlines()
     ]
-    accessions = {f["accession_number"] for r in records for f in r.get("filings", [])}
+    accessions = {f["row"]["accession_number"] for r in records for f in r.get("filings", [])}
     assert "0000320193-25-000057" in accessions
     documents = [r for r in records if "outcomes" in r]
     assert {d["place"]["accession_number"] for d in documents} >= {"0009999001-24-000001"}
-    assert all(member["data"] is None for d in documents for member in d["members"])
+    assert all(file["data"] is None for d in documents for file in d["in_hand"])

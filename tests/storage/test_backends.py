@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from filings_crawler.config import Config
-from filings_crawler.storage.backends import storage_from_config, validate_path
+from filings_crawler.storage import storage_from_config
+from filings_crawler.storage.backends import validate_path
 from filings_crawler.storage.local import LocalStorage
 from filings_crawler.storage.s3 import S3Storage
 

@@ -6,6 +6,7 @@ import errno
 import hashlib
 import logging
 import os
+import subprocess
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -303,3 +304,22 @@ def test_files_and_folders_get_the_modes_the_umask_allows(
 def test_the_write_check_leaves_nothing_behind(storage: LocalStorage, root: Path) -> None:
     storage.check_writable()
     assert list(root.iterdir()) == []
+
+
+def test_a_temporary_file_a_killed_write_left_goes_with_the_next_write(
+    storage: LocalStorage, root: Path
+) -> None:
+    folder = root / "NASDAQ" / "aapl" / "2025"
+    folder.mkdir(parents=True)
+    killed = subprocess.Popen(["true"])  # a process that has ended: a killed writer
+    killed.wait()
+    (folder / f".x.html.{killed.pid}.rx9a_exq.part").write_bytes(b"<html>half of it")
+    # A live writer's (this process, another thread), and another file's: left alone.
+    (folder / f".x.html.{os.getpid()}.k2b3c4d5.part").write_bytes(b"<html>")
+    (folder / f".y.html.{killed.pid}.k2b3c4d5.part").write_bytes(b"<html>")
+    storage.write("NASDAQ/aapl/2025/x.html", b"<html>whole</html>")
+    assert sorted(p.name for p in folder.iterdir()) == [
+        f".x.html.{os.getpid()}.k2b3c4d5.part",
+        f".y.html.{killed.pid}.k2b3c4d5.part",
+        "x.html",
+    ]

@@ -19,9 +19,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from filings_crawler.mirror import EdgarMirror, MirrorStartError, run_mirror_process
-from filings_crawler.mirror.listing import SEC_TIMEZONE
-from filings_crawler.mirror.responder import Responder
+from edgar_mirror import EdgarMirror, MirrorStartError, run_mirror_process
+from edgar_mirror.listing import SEC_TIMEZONE
+from edgar_mirror.responder import Responder
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "edgar"
 SOURCE_ROOT = Path(__file__).parents[2]
@@ -507,7 +507,7 @@ def test_run_mirror_process_reports_a_dead_child(tmp_path: Path):
 def start_cli(*args: str) -> subprocess.Popen[str]:
     env = dict(os.environ, PYTHONPATH=str(SOURCE_ROOT))
     return subprocess.Popen(
-        [sys.executable, "-m", "filings_crawler.mirror", *args],
+        [sys.executable, "-m", "edgar_mirror", *args],
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from filings_crawler.mirror.policy import SecPolicy, Verdict
+from edgar_mirror.policy import SecPolicy, Verdict
 
 
 def test_over_the_rate_blocks_for_the_block_time_and_keeps_blocking_while_exceeded():

@@ -15,11 +15,11 @@ from pathlib import Path
 
 from sqlalchemy import Connection, create_engine, func, select
 
+from edgar_mirror import mirror_base_urls, run_mirror_process
 from filings_crawler.config import VARIABLE_NAMES
 from filings_crawler.db import embedded
 from filings_crawler.db.companies import count_by_exchange
 from filings_crawler.db.tables import artifacts, companies, execution_runs, filings, listings_ref
-from filings_crawler.mirror import mirror_base_urls, run_mirror_process
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = PROJECT_ROOT / "tests" / "fixtures" / "edgar"

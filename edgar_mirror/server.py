@@ -17,10 +17,10 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from filings_crawler.mirror.faults import RESET, TRUNCATE, FaultInjector, FaultPlan
-from filings_crawler.mirror.policy import SecPolicy
-from filings_crawler.mirror.requestlog import RequestLog, RequestRecord
-from filings_crawler.mirror.responder import MirrorRequest, MirrorResponse, Responder
+from edgar_mirror.faults import RESET, TRUNCATE, FaultInjector, FaultPlan
+from edgar_mirror.policy import SecPolicy
+from edgar_mirror.requestlog import RequestLog, RequestRecord
+from edgar_mirror.responder import MirrorRequest, MirrorResponse, Responder
 
 logger = logging.getLogger(__name__)
 

@@ -10,7 +10,7 @@ from email.utils import formatdate
 from pathlib import Path
 from urllib.parse import unquote
 
-from filings_crawler.mirror.faults import (
+from edgar_mirror.faults import (
     ERROR,
     GZIP_BOMB,
     NOT_FOUND,
@@ -20,8 +20,8 @@ from filings_crawler.mirror.faults import (
     error_page,
     gzip_bomb,
 )
-from filings_crawler.mirror.listing import INDEX_JSON, render_listing, scan_folder, stored_gzip
-from filings_crawler.mirror.policy import UNDECLARED_TOOL_PAGE, SecPolicy, Verdict
+from edgar_mirror.listing import INDEX_JSON, render_listing, scan_folder, stored_gzip
+from edgar_mirror.policy import UNDECLARED_TOOL_PAGE, SecPolicy, Verdict
 
 SEC_HOSTS = frozenset({"www.sec.gov", "data.sec.gov"})
 HOSTS = SEC_HOSTS | {"www.nasdaqtrader.com"}

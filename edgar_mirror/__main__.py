@@ -1,4 +1,4 @@
-"""CLI: `python -m filings_crawler.mirror --root DIR [--port N] [--latency-ms N] [fault options]`."""
+"""CLI: `python -m edgar_mirror --root DIR [--port N] [--latency-ms N] [fault options]`."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from types import FrameType
 
-from filings_crawler.mirror.faults import FAULT_KINDS, FaultPlan
-from filings_crawler.mirror.policy import SecPolicy
-from filings_crawler.mirror.server import EdgarMirror
+from edgar_mirror.faults import FAULT_KINDS, FaultPlan
+from edgar_mirror.policy import SecPolicy
+from edgar_mirror.server import EdgarMirror
 
 # The first stdout line; run_mirror_process parses the URL out of it.
 READY_LINE = "EDGAR mirror serving {root} at {url}"
@@ -21,7 +21,7 @@ READY_LINE = "EDGAR mirror serving {root} at {url}"
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     """Parse the command line."""
     parser = argparse.ArgumentParser(
-        prog="python -m filings_crawler.mirror",
+        prog="python -m edgar_mirror",
         description="Serve a local copy of SEC EDGAR and NASDAQ Trader on 127.0.0.1.",
     )
     parser.add_argument(
@@ -59,7 +59,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 def add_fault_arguments(parser: argparse.ArgumentParser) -> None:
     """Options building the FaultPlan; each sets the plan field of the same name."""
     faults = parser.add_argument_group(
-        "fault injection", "misbehave on SEC hosts (see filings_crawler.mirror.faults.FaultPlan)"
+        "fault injection", "misbehave on SEC hosts (see edgar_mirror.faults.FaultPlan)"
     )
     faults.add_argument("--seed", type=int, default=0, help="seed of the random fault sequence")
     for kind, what in [

@@ -25,11 +25,11 @@ from typing import Any
 
 import pytest
 
-from filings_crawler.mirror import EdgarMirror, run_mirror_process
-from filings_crawler.mirror.__main__ import parse_args
-from filings_crawler.mirror.faults import FAULT_KINDS, FaultInjector, FaultPlan
-from filings_crawler.mirror.process import fault_options
-from filings_crawler.mirror.responder import SEC_HOSTS
+from edgar_mirror import EdgarMirror, run_mirror_process
+from edgar_mirror.__main__ import parse_args
+from edgar_mirror.faults import FAULT_KINDS, FaultInjector, FaultPlan
+from edgar_mirror.process import fault_options
+from edgar_mirror.responder import SEC_HOSTS
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "edgar"
 SOURCE_ROOT = Path(__file__).parents[2]
@@ -593,7 +593,7 @@ def test_run_mirror_process_refuses_bad_faults_before_starting():
 def start_cli(*args: str) -> subprocess.Popen[str]:
     env = dict(os.environ, PYTHONPATH=str(SOURCE_ROOT))
     return subprocess.Popen(
-        [sys.executable, "-m", "filings_crawler.mirror", "--root", str(FIXTURES), *args],
+        [sys.executable, "-m", "edgar_mirror", "--root", str(FIXTURES), *args],
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

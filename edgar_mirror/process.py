@@ -14,11 +14,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
-from filings_crawler.mirror.faults import FaultPlan
+from edgar_mirror.faults import FaultPlan
 
 _URL = re.compile(r" at (http://127\.0\.0\.1:\d+)\s*$")
-# The folder holding the filings_crawler package, for the child's import path.
-_SOURCE_ROOT = Path(__file__).resolve().parents[2]
+# The folder holding the edgar_mirror package, for the child's import path.
+_SOURCE_ROOT = Path(__file__).resolve().parents[1]
 
 
 class MirrorStartError(RuntimeError):
@@ -37,7 +37,7 @@ def run_mirror_process(
     startup_timeout: float = 15.0,
     stop_timeout: float = 10.0,
 ) -> Iterator[str]:
-    """Start `python -m filings_crawler.mirror` and yield its base URL `http://127.0.0.1:N`.
+    """Start `python -m edgar_mirror` and yield its base URL `http://127.0.0.1:N`.
 
     `latency` is in seconds like `EdgarMirror`'s; `enforce_rate` and `block_seconds` make it
     block like SEC (see SecPolicy); `faults` holds FaultPlan fields (`{"seed": 7, "error_rate":
@@ -47,7 +47,7 @@ def run_mirror_process(
     command = [
         sys.executable,
         "-m",
-        "filings_crawler.mirror",
+        "edgar_mirror",
         "--root",
         str(root),
         "--port",

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from filings_crawler.mirror.listing import (
+from edgar_mirror.listing import (
     SEC_TIMEZONE,
     Entry,
     data_icon,

@@ -2,7 +2,7 @@
 
 import pytest
 
-from filings_crawler.mirror.requestlog import RequestLog, RequestRecord, max_in_any_window
+from edgar_mirror.requestlog import RequestLog, RequestRecord, max_in_any_window
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,279 @@
+"""Discovery: companies' submissions files read into their in-scope filings, and their documents.
+
+The shared half of the backfill and incremental crawls. Each company's submissions file, then
+those of its `filings.files` pages that reach into the window, are read by the pure functions of
+sec/submissions.py; a company's in-scope filings go out as one batch, and (with downloads) their
+documents are fetched in the same crawl and budget (spiders/documents_fetch.py), so discovery and
+downloads share the slot and the budget stays full. The callbacks are this class's methods
+because discovery's requests go to the JOBDIR queue, which can only name a spider's methods.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import scrapy
+from scrapy.http import Response
+from twisted.python.failure import Failure
+
+from filings_crawler.budget.sec_budget import BudgetExhausted
+from filings_crawler.items import CompanyProfile, Filing, FilingBatch
+from filings_crawler.scheduler import DISCOVERY_CIK, DISCOVERY_ROOT
+from filings_crawler.sec.errors import FormatError
+from filings_crawler.sec.plans import HTML, ToFetch
+from filings_crawler.sec.submissions import (
+    FilingRow,
+    PageRef,
+    Submissions,
+    parse_submissions,
+    parse_submissions_page,
+    primary_document_name,
+    select_filings,
+)
+from filings_crawler.sec.urls import SEC
+from filings_crawler.spiders.base import EdgarSpider
+from filings_crawler.spiders.documents_fetch import failure_reason
+from filings_crawler.storage.layout import FilingPlace
+from filings_crawler.work import DocumentWork, Target
+
+
+class DiscoverySpider(EdgarSpider):
+    fetches_documents = True
+    # The targeted companies this crawl reads, by CIK (set by the crawl's start).
+    companies: dict[int, Target]
+    # Whether documents are fetched too (`-a download=no`: discover and queue only).
+    download = True
+    # Only these accession numbers are recorded, when set (the incremental crawl's).
+    only_accessions: set[str] | None = None
+    # Whether the `filings.files` pages reaching into the window are read.
+    reads_pages = True
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.companies = {}
+        self.companies_done = 0
+        # Companies whose submissions this process read, failed on, or swept.
+        self.handled_companies: set[int] = set()
+        # Companies a stopped run recorded as discovered, and those asked for in this process:
+        # the scheduler drops a request that would repeat them (scheduler.py).
+        self.discovered_before_stop: set[int] = set()
+        self.requested_companies: set[int] = set()
+        # The documents still due, and the filings known, of the companies read (downloads).
+        self.work: dict[str, DocumentWork] = {}
+        self.known: set[str] = set()
+
+    async def know_documents(self) -> None:
+        """What the database knows of these companies' filings, to fetch only what is due."""
+        if self.download:
+            self.work, self.known = await self.dataset.filings_known(list(self.companies))
+
+    async def not_discovered_yet(self, ciks: list[int]) -> list[int]:
+        """The companies still to read: all of them, or, resuming, those not recorded before
+        the stop (a killed process's frontier cannot say which)."""
+        if not self.dataset.resuming:
+            return ciks
+        pending = await self.dataset.undiscovered(ciks)
+        self.discovered_before_stop = set(ciks) - set(pending)
+        self.handled_companies |= self.discovered_before_stop
+        self.companies_done = len(self.discovered_before_stop)
+        self.logger.info(
+            "Resuming: %d of %d companies were discovered before the stop",
+            self.companies_done,
+            len(ciks),
+        )
+        return pending
+
+    def submissions_request(self, cik: int, *, swept: bool = False) -> scrapy.Request:
+        return scrapy.Request(
+            self.urls.submissions(cik),
+            callback=self.parse_company,
+            errback=self.company_failed,
+            cb_kwargs={"cik": cik},
+            # A swept company was asked for before (by a process that died): ask again.
+            dont_filter=swept,
+            meta={DISCOVERY_CIK: cik},
+        )
+
+    def is_discovered(self, cik: int, *, root: bool) -> bool:
+        """Whether a submissions request (the scheduler asks) would repeat this run's work: the
+        company was recorded before a stop, or its file was asked for in this process."""
+        if cik in self.discovered_before_stop:
+            return True
+        if not root:
+            return False  # a page of a company being read now
+        if cik in self.requested_companies:
+            return True
+        self.requested_companies.add(cik)
+        return False
+
+    def progress_counts(self) -> tuple[int, int] | None:
+        """Companies whose submissions are read (or failed), of those the crawl reads."""
+        return (self.companies_done, len(self.companies)) if self.companies else None
+
+    # -- the sweep ------------------------------------------------------------------------------
+
+    def sweep_companies(self) -> list[int]:
+        """The companies a sweep makes sure were read."""
+        return list(self.companies)
+
+    async def sweep(self) -> list[scrapy.Request]:
+        """Companies this run has not reached (their requests died with a killed process), and
+        then, on the next idle, the documents still due."""
+        unread = await self.dataset.undiscovered(self.sweep_companies())
+        # Companies handled in this process count as read even if their records are still in
+        # the database pipeline's buffer.
+        companies = [cik for cik in unread if cik not in self.handled_companies]
+        self.handled_companies.update(companies)
+        if companies:
+            return [self.submissions_request(cik, swept=True) for cik in companies]
+        if not self.download:
+            return []
+        return self.fetch.not_yet_asked(await self.dataset.documents_due(ciks=list(self.companies)))
+
+    # -- the company file and its pages ---------------------------------------------------------
+
+    def parse_company(self, response: Response, cik: int) -> Iterator[Any]:
+        self.companies_done += 1
+        self.handled_companies.add(cik)
+        self.count("submissions_fetched")
+        try:
+            submissions = parse_submissions(
+                response.body, response.url, forms=self.config.filing_forms
+            )
+        except FormatError as error:
+            yield self.company_problem(cik, "malformed_submissions", str(error))
+            return
+        profile = self.profile(cik, submissions)
+        yield from self.in_scope(cik, submissions.recent.filings)
+        yield from self.next_page(cik, self.pages_wanted(submissions), profile)
+
+    def pages_wanted(self, submissions: Submissions) -> list[PageRef]:
+        """The `filings.files` pages whose range meets the window."""
+        if not self.reads_pages:
+            return []
+        start, end = self.config.filings_start_date, self.config.filings_end_date
+        return [page for page in submissions.pages if page.overlaps(start, end)]
+
+    def profile(self, cik: int, submissions: Submissions) -> CompanyProfile:
+        problems = list(submissions.recent.problems)
+        if submissions.cik != cik:
+            problems.append(f"the file is for CIK {submissions.cik}, not {cik}")
+        for problem in problems:
+            self.report("malformed_filing_row", cik, problem)
+        return CompanyProfile(cik, submissions.profile, problems)
+
+    def next_page(self, cik: int, pages: list[PageRef], profile: CompanyProfile) -> Iterator[Any]:
+        """The next overlapping page, or, after the last, the company's profile with every problem."""
+        if not pages:
+            yield profile
+            return
+        self.count("pages_requested")
+        yield scrapy.Request(
+            self.urls.submissions_page(pages[0].name),
+            callback=self.parse_page,
+            errback=self.page_failed,
+            cb_kwargs={"cik": cik, "pages": pages, "profile": profile},
+            dont_filter=True,  # follows from the company file just read
+            meta={DISCOVERY_CIK: cik, DISCOVERY_ROOT: False},
+        )
+
+    def parse_page(
+        self, response: Response, cik: int, pages: list[PageRef], profile: CompanyProfile
+    ) -> Iterator[Any]:
+        try:
+            rows = parse_submissions_page(
+                response.body, response.url, forms=self.config.filing_forms
+            )
+        except FormatError as error:
+            self.report("malformed_page", cik, str(error))
+            profile.problems.append(str(error))
+        else:
+            for problem in rows.problems:
+                self.report("malformed_filing_row", cik, problem)
+            profile.problems.extend(rows.problems)
+            yield from self.in_scope(cik, rows.filings)
+        yield from self.next_page(cik, pages[1:], profile)
+
+    def page_failed(self, failure: Failure) -> Iterator[Any]:
+        request = failure.request  # type: ignore[attr-defined]
+        if failure.check(BudgetExhausted):
+            return
+        cik, pages, profile = (request.cb_kwargs[k] for k in ("cik", "pages", "profile"))
+        problem = f"{pages[0].name}: {failure_reason(failure)}"
+        self.report("page_unavailable", cik, problem)
+        profile.problems.append(problem)
+        yield from self.next_page(cik, pages[1:], profile)
+
+    def company_failed(self, failure: Failure) -> Iterator[Any]:
+        if failure.check(BudgetExhausted):
+            return  # the crawl is stopping; the next run asks again
+        self.companies_done += 1
+        cik = failure.request.cb_kwargs["cik"]  # type: ignore[attr-defined]
+        self.handled_companies.add(cik)
+        yield self.company_problem(
+            cik, "submissions_unavailable", f"submissions JSON: {failure_reason(failure)}"
+        )
+
+    def company_problem(self, cik: int, kind: str, problem: str) -> CompanyProfile:
+        self.report(kind, cik, problem)
+        return CompanyProfile(cik, None, [problem])
+
+    # -- filings --------------------------------------------------------------------------------
+
+    def in_scope(self, cik: int, rows: list[FilingRow]) -> Iterator[Any]:
+        """The in-scope filings of these rows, as one batch, then their documents' requests (the
+        batch first: a filing's row must exist before its documents are recorded)."""
+        config = self.config
+        batch = FilingBatch(cik)
+        for row in select_filings(
+            rows, config.filing_forms, config.filings_start_date, config.filings_end_date
+        ):
+            if self.only_accessions is None or row.accession_number in self.only_accessions:
+                batch.filings.append(self.filing(cik, row))
+        if not batch.filings:
+            return
+        self.count("filings_in_scope", len(batch.filings))
+        yield batch
+        if self.download:
+            for filing in batch.filings:
+                yield from self.fetch_documents(filing)
+
+    def filing(self, cik: int, row: FilingRow) -> Filing:
+        document, problem = primary_document_name(row.primary_document)
+        if problem:
+            self.report("primary_document", cik, f"{row.accession_number}: {problem}")
+        artifacts = []
+        if document is not None:
+            artifacts.append(ToFetch(HTML, SEC.filing_folder(cik, row.accession_number) + document))
+        return Filing(cik, row, document or row.primary_document, problem, artifacts)
+
+    def fetch_documents(self, filing: Filing) -> Iterator[Any]:
+        """The filing's documents, unless all are stored (or none can be fetched)."""
+        if filing.accession_number in self.fetch.fetching:
+            return  # already asked for in this process (by a sweep)
+        work = self.work.pop(filing.accession_number, None)
+        if work is None:
+            if filing.accession_number in self.known or not filing.artifacts:
+                return  # complete, or out of retries, or with no document to fetch
+            company = self.companies[filing.cik]
+            row = filing.row
+            place = FilingPlace(
+                exchange=company.exchange,
+                ticker=company.ticker,
+                cik=filing.cik,
+                accession_number=row.accession_number,
+                form=row.form,
+                filing_date=row.filing_date,
+                report_date=row.report_date,
+                primary_document=filing.primary_document,
+            )
+            work = DocumentWork(place, row.is_inline_xbrl, full=True)
+        yield from self.fetch.requests(work)
+
+    # -- visibility -----------------------------------------------------------------------------
+
+    def report(self, kind: str, cik: int, problem: str) -> None:
+        """A problem with one company's data: logged with its CIK and counted; the crawl goes on."""
+        self.count(f"errors/{kind}")
+        self.logger.error("CIK %d: %s", cik, problem, extra={"cik": cik, "problem": kind})

@@ -1,0 +1,63 @@
+"""The end-of-crawl sweep: before a crawl closes, what the database says this run has not done.
+
+Work that was in flight when a process was killed is known to the database only: the requests
+died with the process, and its JOBDIR may not know them either. So when a crawl runs out of
+requests, it asks the database once more (off the reactor) and sends what comes back; it closes
+only when a sweep finds nothing left.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+
+import scrapy
+from scrapy import signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DontCloseSpider
+from scrapy.utils.defer import deferred_from_coro
+from twisted.python.failure import Failure
+
+from filings_crawler.stopping import running_engine
+
+logger = logging.getLogger(__name__)
+
+
+class IdleSweep:
+    """Keeps a crawl open while `sweep()` looks for work, and sends what it finds."""
+
+    def __init__(self, crawler: Crawler, sweep: Callable[[], Awaitable[list[scrapy.Request]]]):
+        self.crawler = crawler
+        self.sweep = sweep
+        self.running = False
+        self.found_nothing = False
+        crawler.signals.connect(self.spider_idle, signal=signals.spider_idle)
+
+    def spider_idle(self) -> None:
+        if self.found_nothing:
+            return  # the last sweep found nothing, and nothing came since: the crawl may close
+        if not self.running:
+            self.running = True
+            deferred_from_coro(self._sweep()).addErrback(self._failed)
+        raise DontCloseSpider
+
+    async def _sweep(self) -> None:
+        try:
+            requests = await self.sweep()
+        finally:
+            self.running = False
+        engine = running_engine(self.crawler)
+        if not requests or engine is None:
+            self.found_nothing = True
+            return
+        logger.info("End-of-crawl sweep: %d requests for work not done yet", len(requests))
+        assert self.crawler.stats is not None
+        self.crawler.stats.inc_value("sweep/requests", len(requests))
+        for request in requests:
+            engine.crawl(request)
+
+    def _failed(self, failure: Failure) -> None:
+        # A sweep that cannot reach the database leaves the work to the next run; the crawl
+        # must still be able to close.
+        logger.error("End-of-crawl sweep failed: %s", failure.getErrorMessage())
+        self.found_nothing = True
