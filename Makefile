@@ -38,6 +38,7 @@ run: $(INSTALLED)
 	$(BIN)/scrapy crawl tickers -s JOBDIR=$(JOBS)/tickers
 	$(BIN)/scrapy crawl listings_ref -s JOBDIR=$(JOBS)/listings_ref
 	$(BIN)/scrapy enrich
+	$(BIN)/scrapy crawl past_listings -s JOBDIR=$(JOBS)/past_listings
 	$(BIN)/scrapy crawl backfill -s JOBDIR=$(JOBS)/backfill
 	$(BIN)/scrapy coverage --html data/coverage.html
 

@@ -8,9 +8,11 @@ as it is, rather than a copy made field by field.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
+from filings_crawler.sec.covers import Cover
 from filings_crawler.sec.listings import Listing
+from filings_crawler.sec.past_listings import DeclaredListing
 from filings_crawler.sec.plans import InHand, ToFetch
 from filings_crawler.sec.submissions import FilingRow, Profile
 from filings_crawler.sec.tickers import Company
@@ -26,6 +28,7 @@ __all__ = [
     "FilingDocuments",
     "Listing",
     "ListingsSnapshot",
+    "PastListingCheck",
     "SymbolDirectoryFile",
 ]
 
@@ -119,3 +122,21 @@ class FilingDocuments:
     to_fetch: list[ToFetch] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     outcomes: list[ArtifactOutcome] = field(default_factory=list)
+    # What the primary document's cover page declares (exchanges, symbols); None: not read.
+    cover: Cover | None = None
+
+
+@dataclass
+class PastListingCheck:
+    """What the past_listings crawl found of a company today's lists do not target.
+
+    `listing` is what the cover of the filing read declares (its exchange None: never listed on
+    a target exchange); without a problem the company is decided and not asked again.
+    """
+
+    cik: int
+    name: str
+    listing: DeclaredListing | None
+    accession_number: str | None = None
+    filing_date: date | None = None
+    problem: str | None = None

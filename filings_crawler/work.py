@@ -29,6 +29,9 @@ class DocumentWork:
     is_inline_xbrl: bool
     full: bool
     retries: list[ToFetch] = field(default_factory=list)
+    # Whether the file-by-file path asks for the folder's listing (index.json) before the
+    # primary document; a past listing's probe does without, to cost one request.
+    listing_wanted: bool = True
 
     @property
     def files(self) -> FilingFiles:
@@ -37,3 +40,13 @@ class DocumentWork:
         return FilingFiles(
             place.cik, place.accession_number, place.primary_document, self.is_inline_xbrl
         )
+
+
+@dataclass(frozen=True)
+class PastListingScope:
+    """What the past_listings crawl must know before it reads the full index."""
+
+    excluded: frozenset[int]  # targeted today, flagged a fund today, or checked already
+    tickers: dict[int, str]  # the primary ticker today of every other company SEC names
+    targeted: int  # companies targeted today
+    listings: int  # rows of listings_ref (0: the funds cannot be told apart)

@@ -38,7 +38,14 @@ FIXTURES = Path(__file__).parent / "fixtures"
 EDGAR_SAMPLE = FIXTURES / "edgar"
 TEST_USER_AGENT = "filings_crawler test suite tests@filings-crawler.dev"
 
-DATA_TABLES = ("artifacts", "filings", "listings_ref", "companies", "execution_runs")
+DATA_TABLES = (
+    "artifacts",
+    "filings",
+    "listings_ref",
+    "past_listings",
+    "companies",
+    "execution_runs",
+)
 
 
 @pytest.fixture(scope="session")

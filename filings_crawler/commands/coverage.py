@@ -99,7 +99,7 @@ def format_empty(coverage: Coverage) -> list[str]:
 
 # Header and cell of each column; the first is left-aligned, the others right-aligned.
 COLUMNS: tuple[tuple[str, Callable[[CoverageRow], str]], ...] = (
-    ("year", lambda row: "total" if row.year is None else str(row.year)),
+    ("year", lambda row: row.label),
     ("targeted", lambda row: str(row.companies_targeted)),
     ("with filings", lambda row: str(row.companies_with_filings)),
     ("found", lambda row: str(row.filings_found)),

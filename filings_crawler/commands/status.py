@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 
 from filings_crawler.cli import ProjectCommand
+from filings_crawler.db.past_listings import NEVER_LISTED, UNDECIDED, past_listing_counts
 from filings_crawler.db.status import RunView, load_runs
 from filings_crawler.processes import is_alive
 
@@ -23,6 +24,7 @@ class Command(ProjectCommand):
     def execute(self, args: list[str], opts: argparse.Namespace) -> None:
         with self.engine.connect() as conn:
             runs = load_runs(conn, opts.recent)
+            past = past_listing_counts(conn)
         running = [run for run in runs if run.status == "running"]
         finished = [run for run in runs if run.status != "running"]
         now = datetime.now(UTC)
@@ -35,6 +37,23 @@ class Command(ProjectCommand):
         print("Recent runs" if finished else "Recent runs: none")
         for run in finished:
             print(describe_finished(run))
+        print(describe_past_listings(past))
+
+
+def describe_past_listings(counts: Mapping[str, int]) -> str:
+    """How many companies not listed today were found listed when they filed, per exchange."""
+    if not counts:
+        return "Past listings: not checked yet (scrapy crawl past_listings)"
+    never = counts.get(NEVER_LISTED, 0)
+    undecided = counts.get(UNDECIDED, 0)
+    listed = {k: v for k, v in counts.items() if k not in (NEVER_LISTED, UNDECIDED)}
+    by_exchange = ", ".join(f"{exchange} {count}" for exchange, count in sorted(listed.items()))
+    line = f"Past listings: {sum(listed.values())} confirmed"
+    line += f" ({by_exchange})" if by_exchange else ""
+    line += f", {never} never listed"
+    if undecided:
+        line += f", {undecided} not decided yet (the next run asks again)"
+    return line
 
 
 def describe_running(run: RunView, now: datetime, interval: float) -> list[str]:

@@ -24,7 +24,7 @@ from sqlalchemy.dialects.postgresql import ARRAY, insert
 from filings_crawler.db.listings import load_listings, replace_listings
 from filings_crawler.db.tables import companies
 from filings_crawler.items import Company, CompanyProfile
-from filings_crawler.sec.exchanges import TARGET_EXCHANGES, enrich_companies
+from filings_crawler.sec.exchanges import TARGET_EXCHANGES, UNKNOWN, enrich_companies
 from filings_crawler.sec.listings import Listing
 from filings_crawler.work import Target
 
@@ -71,7 +71,9 @@ def upsert_companies(conn: Connection, records: Sequence[Company]) -> int:
 def enrich_exchanges(conn: Connection) -> int:
     """Set every company's listing exchange from `listings_ref` (rule in sec/exchanges.py).
 
-    Returns how many companies changed exchange; rerunning on the same data changes none.
+    A company listed in the past (db/past_listings.py) keeps the exchange its covers name while
+    today's lists say UNKNOWN. Returns how many companies changed exchange; rerunning on the
+    same data changes none.
     """
     rows = conn.execute(
         select(
@@ -79,20 +81,21 @@ def enrich_exchanges(conn: Connection) -> int:
             companies.c.tickers,
             companies.c.primary_ticker,
             companies.c.sec_exchanges,
+            companies.c.listed_in_past,
             companies.c.exchange,
         )
     ).all()
     chosen = enrich_companies(
         (
             (cik, tickers, primary, sec_exchanges)
-            for cik, tickers, primary, sec_exchanges, _ in rows
+            for cik, tickers, primary, sec_exchanges, *_ in rows
         ),
         load_listings(conn),
     )
     changes = [
         {"target_cik": cik, "new_exchange": chosen[cik]}
-        for cik, *_, exchange in rows
-        if chosen[cik] != exchange
+        for cik, *_, listed_in_past, exchange in rows
+        if chosen[cik] != exchange and not (listed_in_past and chosen[cik] == UNKNOWN)
     ]
     if changes:
         conn.execute(

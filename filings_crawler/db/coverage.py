@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -25,7 +25,9 @@ URL_IN_REASON = r"https?://[^[:space:]'\"]*[^[:space:]'\".,:;)]"
 
 @dataclass(frozen=True)
 class CoverageRow:
-    """One line of the coverage table; `exchange` None is all target exchanges, `year` None all years."""
+    """One line of the coverage table; `exchange` None is all target exchanges, `year` None all
+    years. A `listed_in_past` row counts, of its exchange's total, the companies listed there
+    when they filed and in no list today (`scrapy crawl past_listings`)."""
 
     exchange: str | None
     year: int | None
@@ -38,6 +40,14 @@ class CoverageRow:
     bytes_stored: int
     # Filings with an artifact pending or failed: the documents crawl's queue, in its unit.
     filings_queued: int
+    listed_in_past: bool = False
+
+    @property
+    def label(self) -> str:
+        """The row's name in the first column: its year, `total`, or `listed in the past`."""
+        if self.listed_in_past:
+            return "listed in the past"
+        return "total" if self.year is None else str(self.year)
 
     @property
     def completeness(self) -> float | None:
@@ -77,7 +87,7 @@ class Coverage:
     def total(self, exchange: str | None = None) -> CoverageRow:
         """The all-years row of `exchange` (None: the overall total)."""
         for row in self.rows:
-            if row.exchange == exchange and row.year is None:
+            if row.exchange == exchange and row.year is None and not row.listed_in_past:
                 return row
         return empty_row(exchange, None, self.targeted_count(exchange))
 
@@ -131,7 +141,8 @@ def load_coverage(conn: Connection, exchanges: Sequence[str] = TARGET_EXCHANGES)
     """The coverage of the targeted companies' filings: four aggregate queries."""
     targeted = targeted_companies(conn, exchanges)
     rows = coverage_rows(conn, exchanges, targeted)
-    present = {(row.exchange, row.year) for row in rows}
+    rows += past_listing_rows(conn, exchanges)
+    present = {(row.exchange, row.year) for row in rows if not row.listed_in_past}
     # Every target exchange gets its block, even one with no filing yet: a gap should show.
     rows += [
         empty_row(exchange, None, targeted[exchange])
@@ -146,6 +157,7 @@ def load_coverage(conn: Connection, exchanges: Sequence[str] = TARGET_EXCHANGES)
         key=lambda row: (
             order.get(row.exchange, len(order)) if row.exchange else len(order),
             row.year is None,
+            row.listed_in_past,
             row.year or 0,
         )
     )
@@ -182,6 +194,52 @@ def coverage_rows(
         # grouping() tells a total row from a group: 1 where the column was rolled up.
         func.grouping(exchange).label("all_exchanges"),
         func.grouping(year).label("all_years"),
+        *_aggregates(facts),
+    ).group_by(func.grouping_sets(tuple_(exchange, year), tuple_(exchange), tuple_(year), tuple_()))
+    rows = []
+    for row in conn.execute(query):
+        row_exchange = None if row.all_exchanges else row.exchange
+        count = targeted[row_exchange] if row_exchange else sum(targeted.values())
+        rows.append(_row(row, row_exchange, None if row.all_years else row.year, count))
+    return rows
+
+
+def past_listing_rows(conn: Connection, exchanges: Sequence[str]) -> list[CoverageRow]:
+    """Per exchange and overall, the companies listed in the past and their filings: one row
+    each where there is any such company."""
+    past: dict[str, int] = dict(
+        conn.execute(
+            select(companies.c.exchange, func.count())
+            .where(companies.c.listed_in_past, companies.c.exchange.in_(exchanges))
+            .group_by(companies.c.exchange)
+        ).all()
+    )
+    if not past:
+        return []
+    facts = filing_facts(exchanges)
+    exchange = facts.c.exchange
+    found = {
+        (None if row.all_exchanges else row.exchange): row
+        for row in conn.execute(
+            select(exchange, func.grouping(exchange).label("all_exchanges"), *_aggregates(facts))
+            .where(facts.c.listed_in_past)
+            .group_by(func.grouping_sets(tuple_(exchange), tuple_()))
+        )
+    }
+    rows = []
+    for name, count in [*past.items(), (None, sum(past.values()))]:
+        row = found.get(name)
+        rows.append(
+            _row(row, name, None, count, listed_in_past=True)
+            if row is not None
+            else replace(empty_row(name, None, count), listed_in_past=True)
+        )
+    return rows
+
+
+def _aggregates(facts: Subquery) -> list[Any]:
+    """What a coverage row counts of the filings in `facts`."""
+    return [
         func.count(facts.c.cik.distinct()).label("companies_with_filings"),
         func.count().label("filings_found"),
         func.count().filter(facts.c.complete).label("filings_complete"),
@@ -189,26 +247,25 @@ def coverage_rows(
         func.coalesce(func.sum(facts.c.failed), 0).label("artifacts_failed"),
         func.coalesce(func.sum(facts.c.bytes), 0).label("bytes_stored"),
         func.count().filter(facts.c.queued).label("filings_queued"),
-    ).group_by(func.grouping_sets(tuple_(exchange, year), tuple_(exchange), tuple_(year), tuple_()))
-    rows = []
-    for row in conn.execute(query):
-        row_exchange = None if row.all_exchanges else row.exchange
-        count = targeted[row_exchange] if row_exchange else sum(targeted.values())
-        rows.append(
-            CoverageRow(
-                exchange=row_exchange,
-                year=None if row.all_years else row.year,
-                companies_targeted=count,
-                companies_with_filings=row.companies_with_filings,
-                filings_found=row.filings_found,
-                filings_complete=row.filings_complete,
-                artifacts_pending=int(row.artifacts_pending),
-                artifacts_failed=int(row.artifacts_failed),
-                bytes_stored=int(row.bytes_stored),
-                filings_queued=row.filings_queued,
-            )
-        )
-    return rows
+    ]
+
+
+def _row(
+    row: Any, exchange: str | None, year: int | None, targeted: int, *, listed_in_past: bool = False
+) -> CoverageRow:
+    return CoverageRow(
+        exchange=exchange,
+        year=year,
+        companies_targeted=targeted,
+        companies_with_filings=row.companies_with_filings,
+        filings_found=row.filings_found,
+        filings_complete=row.filings_complete,
+        artifacts_pending=int(row.artifacts_pending),
+        artifacts_failed=int(row.artifacts_failed),
+        bytes_stored=int(row.bytes_stored),
+        filings_queued=row.filings_queued,
+        listed_in_past=listed_in_past,
+    )
 
 
 def filing_facts(exchanges: Sequence[str]) -> Subquery:
@@ -234,6 +291,7 @@ def filing_facts(exchanges: Sequence[str]) -> Subquery:
     return (
         select(
             companies.c.exchange,
+            companies.c.listed_in_past,
             cast(func.extract("year", filings.c.filing_date), Integer).label("year"),
             filings.c.cik,
             complete.label("complete"),

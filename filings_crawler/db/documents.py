@@ -19,7 +19,7 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.dialects.postgresql import ARRAY, insert
 
 from filings_crawler.db.tables import artifacts, companies, filings
 from filings_crawler.items import FilingDocuments
@@ -208,6 +208,8 @@ def _record_fetch(conn: Connection, ids: dict[str, int], items: Sequence[FilingD
             "b_path": item.fetch_path,
             "b_requests": item.requests + len(item.to_fetch),
             "b_problems": "; ".join(item.problems)[:4000] or None,
+            "b_exchanges": None if item.cover is None else list(item.cover.exchanges),
+            "b_symbols": None if item.cover is None else list(item.cover.symbols),
         }
         for item in items
     ]
@@ -224,6 +226,13 @@ def _record_fetch(conn: Connection, ids: dict[str, int], items: Sequence[FilingD
                 else_=func.coalesce(filings.c.fetch_requests, 0) + requests,
             ),
             last_error=func.coalesce(bindparam("b_problems"), filings.c.last_error),
+            # What the filing's own cover declares, once read (a retry of single files reads none).
+            exchanges_declared=func.coalesce(
+                bindparam("b_exchanges", type_=ARRAY(Text)), filings.c.exchanges_declared
+            ),
+            symbols_declared=func.coalesce(
+                bindparam("b_symbols", type_=ARRAY(Text)), filings.c.symbols_declared
+            ),
             documents_fetched_at=func.now(),
             updated_at=func.now(),
         ),

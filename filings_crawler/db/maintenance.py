@@ -6,7 +6,7 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import Connection, and_, func, select, update
+from sqlalchemy import Connection, and_, bindparam, func, select, update
 
 from filings_crawler.db.tables import artifacts, companies, filings
 
@@ -106,3 +106,42 @@ def mark_for_refetch(conn: Connection, problems: dict[int, str]) -> int:
             )
         )
     return len(problems)
+
+
+def undeclared_filings(
+    conn: Connection, exchanges: Sequence[str] | None = None
+) -> list[tuple[int, str]]:
+    """(filing id, stored primary document) of the filings whose cover was never read: stored
+    before the dataset recorded what covers declare."""
+    query = (
+        select(filings.c.id, artifacts.c.storage_path)
+        .select_from(artifacts.join(filings, filings.c.id == artifacts.c.filing_id).join(companies))
+        .where(
+            filings.c.exchanges_declared.is_(None),
+            artifacts.c.kind == "html",
+            artifacts.c.status == "downloaded",
+        )
+        .order_by(filings.c.id)
+    )
+    if exchanges is not None:
+        query = query.where(companies.c.exchange.in_(exchanges))
+    return [(filing_id, path) for filing_id, path in conn.execute(query)]
+
+
+def record_declared(conn: Connection, declared: dict[int, tuple[list[str], list[str]]]) -> int:
+    """Each filing's declared exchanges and symbols, as its cover was read."""
+    if declared:
+        conn.execute(
+            update(filings)
+            .where(filings.c.id == bindparam("b_id"))
+            .values(
+                exchanges_declared=bindparam("b_exchanges"),
+                symbols_declared=bindparam("b_symbols"),
+                updated_at=func.now(),
+            ),
+            [
+                {"b_id": filing_id, "b_exchanges": exchanges, "b_symbols": symbols}
+                for filing_id, (exchanges, symbols) in declared.items()
+            ],
+        )
+    return len(declared)

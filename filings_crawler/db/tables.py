@@ -40,6 +40,23 @@ companies = Table(
     Column("submissions_fetched_at", DateTime(timezone=True)),
     Column("submissions_checked_at", DateTime(timezone=True)),
     Column("last_error", Text),
+    Column("listed_in_past", Boolean, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+past_listings = Table(
+    "past_listings",
+    metadata,
+    Column("cik", BigInteger, primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("exchange", Text),
+    Column("symbol", Text),
+    Column("accession_number", Text),
+    Column("filing_date", Date),
+    Column("exchanges_declared", ARRAY(Text), nullable=False),
+    Column("checked_at", DateTime(timezone=True)),
+    Column("last_error", Text),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
 )
@@ -76,6 +93,8 @@ filings = Table(
     Column("fetch_path", Text),
     Column("fetch_requests", Integer),
     Column("documents_fetched_at", DateTime(timezone=True)),
+    Column("exchanges_declared", ARRAY(Text)),
+    Column("symbols_declared", ARRAY(Text)),
     Column("last_error", Text),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),

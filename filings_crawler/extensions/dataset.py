@@ -31,10 +31,11 @@ from filings_crawler.db.companies import database_now, load_targets, unchecked_s
 from filings_crawler.db.documents import known_accessions, load_document_work
 from filings_crawler.db.engine import get_engine
 from filings_crawler.db.incremental import filings_summary
+from filings_crawler.db.past_listings import past_listing_scope
 from filings_crawler.sec.exchanges import TARGET_EXCHANGES
 from filings_crawler.storage.atomic import write_atomically
 from filings_crawler.threads import in_thread
-from filings_crawler.work import DocumentWork, Target
+from filings_crawler.work import DocumentWork, PastListingScope, Target
 
 logger = logging.getLogger(__name__)
 
@@ -145,6 +146,10 @@ class Dataset:
     ) -> tuple[dict[str, DocumentWork], set[str]]:
         work = load_document_work(conn, max_attempts=self.max_attempts, ciks=ciks)
         return {w.place.accession_number: w for w in work}, known_accessions(conn, ciks)
+
+    async def past_listing_scope(self) -> PastListingScope:
+        """Who the past_listings crawl leaves out, and today's tickers of the others."""
+        return await self.read(past_listing_scope)
 
     async def filings_summary(self, accessions: Sequence[str]) -> dict[str, Any]:
         """What became of these filings: recorded, stored, failed, and their lag to storage."""

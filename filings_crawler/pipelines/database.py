@@ -11,7 +11,7 @@ from typing import Any
 from scrapy.crawler import Crawler
 from scrapy.utils.defer import deferred_from_coro, maybe_deferred_to_future
 from sqlalchemy import Connection
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from twisted.internet.defer import DeferredLock
 from twisted.internet.task import LoopingCall
 
@@ -19,8 +19,15 @@ from filings_crawler.config import crawler_config
 from filings_crawler.db.companies import upsert_companies, upsert_profiles
 from filings_crawler.db.documents import record_documents
 from filings_crawler.db.filings import upsert_filing_batches
+from filings_crawler.db.past_listings import record_checks
 from filings_crawler.extensions.dataset import dataset_of
-from filings_crawler.items import Company, CompanyProfile, FilingBatch, FilingDocuments
+from filings_crawler.items import (
+    Company,
+    CompanyProfile,
+    FilingBatch,
+    FilingDocuments,
+    PastListingCheck,
+)
 from filings_crawler.stopping import stop_crawl
 from filings_crawler.threads import in_thread
 
@@ -35,6 +42,8 @@ def writers(max_attempts: int) -> dict[type, tuple[str, Writer]]:
     filing's row)."""
     return {
         Company: ("companies", upsert_companies),
+        # Before profiles and filings: a confirmed past listing makes its company's row.
+        PastListingCheck: ("past_listings", record_checks),
         CompanyProfile: ("company_profiles", upsert_profiles),
         FilingBatch: ("filings", upsert_filing_batches),
         FilingDocuments: ("documents", partial(record_documents, max_attempts=max_attempts)),
@@ -115,20 +124,26 @@ class DatabasePipeline:
 
     async def flush(self, kind: type) -> None:
         # One flush at a time: a batch of documents must not be written while the batch of
-        # the filings it refers to is still on its way.
+        # the filings it refers to is still on its way. The buffers of `kind` and of every type
+        # before it are taken at once, before any write: a record arriving while they are
+        # written (a company's row, then its filings) waits for the next flush with its kin.
         await maybe_deferred_to_future(self.lock.acquire())
         try:
+            taken = []
             for earlier in self.writers:
+                taken.append((earlier, self.take(earlier)))
                 if earlier is kind:
                     break
-                await self.write_buffer(earlier)
-            await self.write_buffer(kind)
+            for earlier, batch in taken:
+                await self.write_batch(earlier, batch)
         finally:
             self.lock.release()
 
-    async def write_buffer(self, kind: type) -> None:
-        batch = self.buffers.pop(kind, [])
+    def take(self, kind: type) -> list[Any]:
         self.first_buffered.pop(kind, None)
+        return self.buffers.pop(kind, [])
+
+    async def write_batch(self, kind: type, batch: list[Any]) -> None:
         if not batch:
             return
         table, writer = self.writers[kind]
@@ -163,7 +178,9 @@ class DatabasePipeline:
                     delay,
                 )
                 time.sleep(delay)
-            except DBAPIError as error:
+            except SQLAlchemyError as error:
+                # Refused by the server (a constraint), or a statement that could not be sent:
+                # either way the batch is not stored, and the crawl must not go on as if it were.
                 raise DatabaseUnavailable(
                     f"could not write {len(batch)} {table} rows: {_first_line(error)}"
                 ) from error
@@ -175,5 +192,5 @@ def rows_of(record: Any) -> int:
     return len(record.filings) if isinstance(record, FilingBatch) else 1
 
 
-def _first_line(error: DBAPIError) -> str:
-    return str(error.orig or error).strip().splitlines()[0]
+def _first_line(error: SQLAlchemyError) -> str:
+    return str(getattr(error, "orig", None) or error).strip().splitlines()[0]

@@ -154,7 +154,7 @@ def coverage_tbody(coverage: Coverage, exchange: str | None) -> str:
 
 def coverage_tr(row: CoverageRow) -> str:
     cells = [
-        "total" if row.year is None else row.year,
+        row.label,
         row.companies_targeted,
         row.companies_with_filings,
         row.filings_found,
@@ -164,7 +164,7 @@ def coverage_tr(row: CoverageRow) -> str:
         row.artifacts_failed,
         human_bytes(row.bytes_stored),
     ]
-    css = ' class="total"' if row.year is None else ""
+    css = ' class="total"' if row.year is None and not row.listed_in_past else ""
     tds = "".join(
         f"<td>{_e(cell)}</td>" if i == 0 else f'<td class="num">{_e(cell)}</td>'
         for i, cell in enumerate(cells)

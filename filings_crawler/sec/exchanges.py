@@ -58,6 +58,16 @@ def choose_exchange(
     )
 
 
+def is_etf(tickers: Sequence[str], listings_by_symbol: Mapping[str, Sequence[Listing]]) -> bool:
+    """Whether today's symbol directory flags one of these tickers as an ETF: a fund, which the
+    dataset leaves out whatever its filings say."""
+    return any(
+        listing.is_etf and not listing.is_test_issue
+        for ticker in tickers
+        for listing in listings_by_symbol.get(normalize_symbol(ticker), ())
+    )
+
+
 def enrich_companies(
     companies: Iterable[tuple[int, Sequence[str], str | None, Sequence[str]]],
     listings: Iterable[Listing],

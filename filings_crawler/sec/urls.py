@@ -84,6 +84,10 @@ class EdgarUrls:
         """One day's index file of the quarter (`master.20240501.idx`, as the listing names it)."""
         return self.daily_index_folder(year, quarter) + name
 
+    def full_index_file(self, year: int, quarter: int, name: str) -> str:
+        """One file of EDGAR's quarterly full index (`xbrl.idx`, `master.idx`, ...)."""
+        return f"{self.www}/Archives/edgar/full-index/{year}/QTR{quarter}/{name}"
+
     def filing_folder(self, cik: int, accession_number: str) -> str:
         return f"{self.www}/Archives/edgar/data/{cik}/{accession_number.replace('-', '')}/"
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -54,16 +54,22 @@ def iso_date(value: object, source: str, where: str, *, optional: bool = False) 
 
 
 def timestamp(value: object, source: str, where: str) -> datetime | None:
-    """SEC's `2025-05-01T18:01:22.000Z` as an aware datetime; "" is None."""
+    """SEC's acceptance time `2025-05-01T18:01:22.000Z` as the instant it means; "" is None.
+
+    The `Z` is wrong: the digits are New York's wall clock (the filing's SGML header, EDGAR's
+    acceptance receipts and the daily index agree; users of several EDGAR libraries report it),
+    so they are read as America/New_York time, daylight saving included. A value with a real
+    offset (`+02:00`) keeps it.
+    """
     if value in ("", None):
         return None
     if isinstance(value, str):
         try:
-            moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+            moment = datetime.fromisoformat(value.removesuffix("Z"))
         except ValueError:
             pass
         else:
-            return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+            return moment if moment.tzinfo else moment.replace(tzinfo=NEW_YORK)
     raise FormatError(source, f"{where}: {value!r} is not a timestamp")
 
 

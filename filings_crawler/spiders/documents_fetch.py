@@ -12,7 +12,7 @@ memory only, the callbacks may be this object's own methods.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from typing import Any
 
@@ -24,6 +24,7 @@ from twisted.python.failure import Failure
 
 from filings_crawler.budget.sec_budget import BudgetExhausted
 from filings_crawler.items import ArtifactOutcome, FilingDocuments
+from filings_crawler.sec.covers import Cover, read_cover
 from filings_crawler.sec.errors import FormatError
 from filings_crawler.sec.filing_index import FolderListing, parse_filing_index
 from filings_crawler.sec.plans import (
@@ -52,6 +53,9 @@ class DocumentsFetch:
         self.store_exhibits = crawler.settings.getbool("STORE_EXHIBITS")
         # Accession numbers whose documents this process has asked for (at start or in a sweep).
         self.fetching: set[str] = set()
+        # What to do with a filing's documents instead of passing them on, by accession number:
+        # the past_listings crawl reads the cover of the filing it fetched to decide first.
+        self.followers: dict[str, Callable[[FilingDocuments], Iterator[Any]]] = {}
 
     def requests(self, work: DocumentWork) -> Iterator[scrapy.Request]:
         """The first request of a filing's fetch (or of its single files to retry)."""
@@ -69,7 +73,7 @@ class DocumentsFetch:
         elif work.is_inline_xbrl:
             yield self.request(work.files.zip_url, self.parse_zip, self.zip_failed, {"work": work})
         else:
-            yield self.listing_request(work, requests=0, problems=[])
+            yield self.per_file_request(work, requests=0, problems=[])
 
     def not_yet_asked(self, due: list[DocumentWork]) -> list[scrapy.Request]:
         """The first requests of the filings not asked for in this process (a sweep's)."""
@@ -117,7 +121,7 @@ class DocumentsFetch:
             yield from self.fall_back(work, plan.reason)
             return
         self.count("filings/xbrl_zip")
-        yield self.documents(work, plan, requests=1, problems=[])
+        yield from self.deliver(self.documents(work, plan, requests=1, problems=[]))
 
     def zip_failed(self, failure: Failure) -> Iterator[Any]:
         if failure.check(BudgetExhausted):
@@ -137,9 +141,17 @@ class DocumentsFetch:
             reason,
             extra={"accession_number": work.place.accession_number},
         )
-        yield self.listing_request(work, requests=1, problems=[reason])
+        yield self.per_file_request(work, requests=1, problems=[reason])
 
     # -- the per-file path ----------------------------------------------------------------------
+
+    def per_file_request(
+        self, work: DocumentWork, requests: int, problems: list[str]
+    ) -> scrapy.Request:
+        """The first request of the file-by-file path: the folder's listing, if wanted."""
+        if work.listing_wanted:
+            return self.listing_request(work, requests, problems)
+        return self.primary_request(work, None, requests, problems)
 
     def listing_request(
         self, work: DocumentWork, requests: int, problems: list[str]
@@ -185,7 +197,9 @@ class DocumentsFetch:
     ) -> Iterator[Any]:
         files = work.files
         if problem := primary_problem(response.body, files):
-            yield self.unfetched_primary(work, files, problem, requests, problems)
+            yield from self.deliver(
+                self.unfetched_primary(work, files, problem, requests, problems)
+            )
             return
         plan = plan_from_files(
             files,
@@ -195,7 +209,7 @@ class DocumentsFetch:
             store_exhibits=self.store_exhibits,
         )
         self.count("filings/per_file")
-        yield self.documents(work, plan, requests=requests, problems=problems)
+        yield from self.deliver(self.documents(work, plan, requests=requests, problems=problems))
 
     def primary_failed(self, failure: Failure) -> Iterator[Any]:
         if failure.check(BudgetExhausted):
@@ -210,8 +224,8 @@ class DocumentsFetch:
             reason,
             extra={"accession_number": work.place.accession_number},
         )
-        yield self.unfetched_primary(
-            work, work.files, reason, kwargs["requests"], kwargs["problems"]
+        yield from self.deliver(
+            self.unfetched_primary(work, work.files, reason, kwargs["requests"], kwargs["problems"])
         )
 
     def unfetched_primary(
@@ -228,12 +242,21 @@ class DocumentsFetch:
 
     # -- shared ---------------------------------------------------------------------------------
 
+    def deliver(self, documents: FilingDocuments) -> Iterator[Any]:
+        """The filing's item, or what its follower makes of it."""
+        follower = self.followers.pop(documents.place.accession_number, None)
+        if follower is None:
+            yield documents
+        else:
+            yield from follower(documents)
+
     def documents(
         self, work: DocumentWork, plan: DocumentsPlan, *, requests: int, problems: list[str]
     ) -> FilingDocuments:
         """The filing's item from its plan: in hand, to fetch, and what is known missing."""
         for reason in plan.skipped_images:
             self.count(f"images_skipped/{reason}")
+        cover = self.cover(plan, problems)
         return FilingDocuments(
             work.place,
             fetch_path=plan.fetch_path,
@@ -245,7 +268,19 @@ class DocumentsFetch:
                 ArtifactOutcome(missing.kind, missing.sec_url, error=missing.reason)
                 for missing in plan.missing
             ],
+            cover=cover,
         )
+
+    def cover(self, plan: DocumentsPlan, problems: list[str]) -> Cover | None:
+        """What the primary document's cover declares (the plan holds it first), or None."""
+        primary = plan.in_hand[0]
+        if primary.data is None:
+            return None
+        try:
+            return read_cover(primary.data, primary.sec_url)
+        except FormatError as error:
+            problems.append(f"cover page unreadable: {error.problem}")
+            return None
 
     def count(self, name: str, value: int = 1) -> None:
         # Looked up when used: the spider (and this) are made before the crawler's stats.

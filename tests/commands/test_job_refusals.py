@@ -103,6 +103,7 @@ def test_scrapy_list_lists_the_spiders(tmp_path, database_url, mirror_url):
         "documents",
         "incremental",
         "listings_ref",
+        "past_listings",
         "tickers",
     ]
 
@@ -124,12 +125,23 @@ def test_scrapy_list_lists_the_spiders(tmp_path, database_url, mirror_url):
         ),
         (["crawl", "tickers", "-a", "limit=5"], "tickers does not take -a limit; it takes none"),
         (
+            ["crawl", "past_listings", "-a", "exchange=NYSE"],
+            "past_listings does not take -a exchange; it takes none",
+        ),
+        (
             ["crawl", "backfil"],
             "no spider named 'backfil'; the spiders are: backfill, documents, incremental, "
-            "listings_ref, tickers",
+            "listings_ref, past_listings, tickers",
         ),
     ],
-    ids=["backfill-typo", "documents-typo", "incremental-typo", "no-arguments", "spider-typo"],
+    ids=[
+        "backfill-typo",
+        "documents-typo",
+        "incremental-typo",
+        "no-arguments",
+        "past-listings-no-arguments",
+        "spider-typo",
+    ],
 )
 def test_an_unknown_name_is_refused_before_any_request(
     engine, database_url, mirror_url, tmp_path, job, line

@@ -180,3 +180,38 @@ def test_artifacts_keyed_by_their_fetched_url_are_rekeyed_by_secs_url_and_merged
                 "'http://127.0.0.1:40003/www.sec.gov/x.jpg' FROM filings"
             )
         )
+
+
+def test_acceptance_times_stored_as_utc_become_new_york_instants(empty_engine, tmp_path):
+    # Before 005, SEC's "2025-05-02T06:00:46.000Z" was stored as 06:00:46 UTC; it is New
+    # York's 06:00:46 (EDT), 10:00:46 UTC. A January time is EST, five hours behind.
+    before = tmp_path / "sql"
+    before.mkdir()
+    for migration in discover():
+        if migration.version < "005":
+            (before / migration.path.name).write_bytes(migration.path.read_bytes())
+    apply_migrations(empty_engine, before)
+    with empty_engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO companies (cik, name) VALUES (320193, 'Apple');"
+                "INSERT INTO filings (accession_number, cik, form, filing_date, acceptance_datetime, "
+                "primary_document, is_xbrl, is_inline_xbrl) VALUES "
+                "('0000320193-25-000057', 320193, '10-Q', '2025-05-02', '2025-05-02 06:00:46+00', "
+                "'a.htm', true, true), "
+                "('0000320193-24-000006', 320193, '10-Q', '2024-01-26', '2024-01-26 16:05:00+00', "
+                "'b.htm', true, true), "
+                "('0000320193-24-000007', 320193, '10-Q', '2024-01-27', NULL, 'c.htm', true, true)"
+            )
+        )
+    apply_migrations(empty_engine)
+    with empty_engine.connect() as conn:
+        after = conn.execute(
+            text(
+                "SELECT to_char(acceptance_datetime AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') "
+                "FROM filings ORDER BY accession_number"
+            )
+        ).scalars()
+        assert list(after) == ["2024-01-26 21:05:00", None, "2025-05-02 10:00:46"]
+        columns = {c["name"] for c in inspect(conn).get_columns("filings")}
+    assert {"exchanges_declared", "symbols_declared"} <= columns

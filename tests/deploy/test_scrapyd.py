@@ -123,6 +123,7 @@ def test_deployed_jobs_run_in_order_on_scrapyd(scrapyd, engine, tmp_path):
         "documents",
         "incremental",
         "listings_ref",
+        "past_listings",
         "tickers",
     ]
     jobs = {

@@ -4,7 +4,7 @@ import copy
 import json
 import re
 from collections.abc import Callable
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 import orjson
@@ -22,6 +22,7 @@ from filings_crawler.sec.submissions import (
     primary_document_name,
     select_filings,
 )
+from filings_crawler.sec.values import NEW_YORK
 
 from .conftest import EDGAR
 
@@ -90,7 +91,7 @@ def raw_row(columns: dict[str, list[Any]], index: int) -> FilingRow:
         filing_date=datetime.strptime(columns["filingDate"][index], "%Y-%m-%d").date(),
         report_date=datetime.strptime(report, "%Y-%m-%d").date() if report else None,
         acceptance_datetime=(
-            datetime.strptime(accepted, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+            datetime.strptime(accepted, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=NEW_YORK)
             if accepted
             else None
         ),
@@ -258,8 +259,9 @@ def test_rows_field_by_field(companies: dict[str, Submissions], raw_files, name,
     assert row.report_date == (date.fromisoformat(report) if report else None)
     accepted = row.acceptance_datetime
     assert accepted is not None
-    assert accepted.utcoffset() == timedelta(0)
-    assert accepted.strftime("%Y-%m-%dT%H:%M:%S.000Z") == columns["acceptanceDateTime"][index]
+    # New York's wall clock, as SEC writes it (the "Z" notwithstanding).
+    wall_clock = accepted.astimezone(NEW_YORK).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+    assert wall_clock == columns["acceptanceDateTime"][index]
     assert row.primary_document == columns["primaryDocument"][index]
     assert row.primary_doc_description == (columns["primaryDocDescription"][index] or None)
     assert row.is_xbrl is bool(columns["isXBRL"][index])
@@ -274,7 +276,7 @@ def test_apple_2025_10k(companies: dict[str, Submissions]):
         form="10-K",
         filing_date=date(2025, 10, 31),
         report_date=date(2025, 9, 27),
-        acceptance_datetime=datetime(2025, 10, 31, 6, 1, 26, tzinfo=UTC),
+        acceptance_datetime=datetime(2025, 10, 31, 6, 1, 26, tzinfo=NEW_YORK),
         primary_document="aapl-20250927.htm",
         primary_doc_description="10-K",
         is_xbrl=True,
@@ -288,7 +290,9 @@ def test_apple_2023_10k_accepted_after_hours_is_filed_the_next_day(
 ):
     row = companies[APPLE].recent.filings[205]
     assert row.accession_number == "0000320193-23-000106"
-    assert row.acceptance_datetime == datetime(2023, 11, 2, 18, 8, 27, tzinfo=UTC)
+    # 18:08 New York time is after EDGAR's 17:30 cut-off, hence the next day's filing date: the
+    # proof that SEC's "Z" times are New York's (18:08 UTC would be 14:08 there, same day).
+    assert row.acceptance_datetime == datetime(2023, 11, 2, 18, 8, 27, tzinfo=NEW_YORK)
     assert row.filing_date == date(2023, 11, 3)
 
 
@@ -916,7 +920,7 @@ def test_one_good_row():
             form="10-K",
             filing_date=date(2025, 10, 31),
             report_date=date(2025, 9, 27),
-            acceptance_datetime=datetime(2025, 10, 31, 6, 1, 26, tzinfo=UTC),
+            acceptance_datetime=datetime(2025, 10, 31, 6, 1, 26, tzinfo=NEW_YORK),
             primary_document="aapl-20250927.htm",
             primary_doc_description="10-K",
             is_xbrl=True,

@@ -120,26 +120,33 @@ def test_not_a_date(value: object, optional: bool):
 @pytest.mark.parametrize(
     ("value", "expected"),
     [
-        ("2025-05-01T18:01:22.000Z", datetime(2025, 5, 1, 18, 1, 22, tzinfo=UTC)),
-        ("2023-11-02T18:08:27.000Z", datetime(2023, 11, 2, 18, 8, 27, tzinfo=UTC)),
-        ("1994-01-26T00:00:00.000Z", datetime(1994, 1, 26, tzinfo=UTC)),
-        ("2025-05-01T18:01:22", datetime(2025, 5, 1, 18, 1, 22, tzinfo=UTC)),  # read as UTC
+        # New York's clock, whatever the "Z" says: EDT (UTC-4) in May, EST (UTC-5) in January.
+        ("2025-05-01T18:01:22.000Z", datetime(2025, 5, 1, 22, 1, 22, tzinfo=UTC)),
+        ("2023-11-02T18:08:27.000Z", datetime(2023, 11, 2, 22, 8, 27, tzinfo=UTC)),
+        ("2024-01-26T16:05:00.000Z", datetime(2024, 1, 26, 21, 5, tzinfo=UTC)),
+        ("2025-05-01T18:01:22", datetime(2025, 5, 1, 22, 1, 22, tzinfo=UTC)),
+        # A real offset is kept.
         ("2025-05-01T14:01:22-04:00", datetime(2025, 5, 1, 18, 1, 22, tzinfo=UTC)),
+        ("2025-05-01T18:01:22+00:00", datetime(2025, 5, 1, 18, 1, 22, tzinfo=UTC)),
     ],
 )
-def test_timestamp_is_aware(value: str, expected: datetime):
+def test_acceptance_times_are_new_york_time(value: str, expected: datetime):
     moment = values.timestamp(value, SOURCE, "acceptanceDateTime")
     assert moment == expected
     assert moment is not None
     assert moment.tzinfo is not None
 
 
-def test_sec_timestamp_is_utc():
-    moment = values.timestamp("2025-05-01T18:01:22.000Z", SOURCE, "acceptanceDateTime")
-    assert moment is not None
-    assert moment.utcoffset() == timedelta(0)
-    assert moment.tzinfo is UTC
-    assert moment.microsecond == 0
+def test_the_daylight_saving_change():
+    # 2024-03-10 02:00 EST became 03:00 EDT: an offset each side, an hour apart.
+    before = values.timestamp("2024-03-10T01:30:00.000Z", SOURCE, "acceptanceDateTime")
+    after = values.timestamp("2024-03-10T03:30:00.000Z", SOURCE, "acceptanceDateTime")
+    assert before is not None
+    assert after is not None
+    assert before.utcoffset() == timedelta(hours=-5)
+    assert after.utcoffset() == timedelta(hours=-4)
+    assert after.astimezone(UTC) - before.astimezone(UTC) == timedelta(hours=1)
+    assert before.microsecond == 0
 
 
 @pytest.mark.parametrize("value", ["", None])

@@ -136,9 +136,8 @@ def test_backfill_stores_exactly_the_in_scope_filings(engine, universe, mirror_u
     assert aapl_10q.form == "10-Q"
     assert aapl_10q.report_date == date(2025, 3, 29)
     assert (aapl_10q.is_xbrl, aapl_10q.is_inline_xbrl) == (True, True)
-    assert (
-        aapl_10q.acceptance_datetime.isoformat() == "2025-05-02T06:00:46+00:00"
-    )  # as SEC writes it
+    # SEC writes "2025-05-02T06:00:46.000Z": New York's 06:00:46, EDT, so 10:00:46 UTC.
+    assert aapl_10q.acceptance_datetime.isoformat() == "2025-05-02T10:00:46+00:00"
 
     # A rerun finds the same filings and writes nothing new.
     with engine.connect() as conn:

@@ -22,16 +22,19 @@ from filings_crawler.items import (
     FilingBatch,
     FilingDocuments,
     ListingsSnapshot,
+    PastListingCheck,
 )
+from filings_crawler.sec.covers import Cover
 from filings_crawler.sec.filing_index import FolderEntry, FolderListing
 from filings_crawler.sec.plans import HTML, IMAGE, XBRL, ToFetch
 from filings_crawler.spiders.backfill import BackfillSpider
 from filings_crawler.spiders.documents_fetch import DocumentsFetch
 from filings_crawler.spiders.incremental import IncrementalSpider
 from filings_crawler.spiders.listings_ref import ListingsRefSpider
+from filings_crawler.spiders.past_listings import PastListingsSpider
 from filings_crawler.spiders.tickers import TickersSpider
 from filings_crawler.storage.layout import FilingPlace
-from filings_crawler.work import DocumentWork, Target
+from filings_crawler.work import DocumentWork, PastListingScope, Target
 from tests.crawling import unit_crawler
 from tests.records import APPLE_10Q
 from tests.sample_files import EDGAR_SAMPLE, sample_bytes
@@ -254,3 +257,110 @@ def test_a_day_of_the_daily_index_gives_the_in_scope_filings_of_targeted_compani
         "https://data.sec.gov/submissions/CIK0001354866.json",
         "https://data.sec.gov/submissions/CIK0001845601.json",
     ]
+
+
+def test_the_documents_carry_what_the_cover_declares():
+    fetch = documents_fetch()
+    [zip_request] = fetch.requests(apple_10q())
+    [documents] = fetch.parse_zip(answer_to(zip_request), **zip_request.cb_kwargs)
+    assert documents.cover is not None
+    assert documents.cover.exchanges == ("NASDAQ",)
+    assert documents.cover.primary_symbol == "AAPL"
+
+
+# -- past listings ------------------------------------------------------------------------------
+
+XBRL_IDX_2023Q1 = "www.sec.gov/Archives/edgar/full-index/2023/QTR1/xbrl.idx"
+APPLE_SUBMISSIONS = "data.sec.gov/submissions/CIK0000320193.json"
+
+
+@pytest.fixture
+def past_listings() -> PastListingsSpider:
+    spider = spider_of(PastListingsSpider)
+    # Targeted today: Apple and Nicholas Financial; SEC names Microsoft's ticker.
+    spider.scope = PastListingScope(frozenset({320193, 1000045}), {789019: "MSFT"}, 2, 1)
+    return spider
+
+
+def test_a_quarter_of_the_full_index_asks_about_each_candidate_once(past_listings):
+    requests = list(past_listings.parse_full_index(saved(XBRL_IDX_2023Q1)))
+    ciks = [request.cb_kwargs["cik"] for request in requests]
+    assert len(ciks) == len(set(ciks)) > 5000
+    assert 1000045 not in ciks  # targeted today
+    assert 1000184 not in ciks  # SAP files 20-Fs only
+    assert all(
+        r.url == f"https://data.sec.gov/submissions/CIK{c:010d}.json"
+        for r, c in zip(requests, ciks, strict=True)
+    )
+    assert all(request.meta["memory_only"] for request in requests)
+    # The same quarter again (or another naming the same filers) asks about nobody new.
+    assert list(past_listings.parse_full_index(saved(XBRL_IDX_2023Q1))) == []
+
+
+def candidate_probe(spider: PastListingsSpider) -> tuple[Request, Any]:
+    """Microsoft taken as a candidate: its submissions answered, the one request that follows."""
+    response = saved(APPLE_SUBMISSIONS.replace("0000320193", "0000789019"))
+    [request] = spider.parse_candidate(response, cik=789019, name="MICROSOFT CORP")
+    return request, spider.fetch.followers
+
+
+def test_a_candidate_costs_one_document_its_earliest_report_in_the_window(past_listings):
+    request, followers = candidate_probe(past_listings)
+    # Microsoft's earliest 10-K or 10-Q of 2023-2025: the 10-Q filed 2023-01-24, as its zip.
+    assert request.url.endswith("-xbrl.zip")
+    assert request.meta["memory_only"]
+    [accession] = followers
+    assert request.url.endswith(f"/{accession}-xbrl.zip")
+    work = request.cb_kwargs["work"]
+    assert (work.place.form, work.place.filing_date) == ("10-Q", date(2023, 1, 24))
+    assert work.listing_wanted is False
+
+
+def test_a_cover_naming_a_target_exchange_makes_the_company_targeted(past_listings):
+    request, followers = candidate_probe(past_listings)
+    work = request.cb_kwargs["work"]
+    # Apple's 10-Q zip stands in for the answer: its cover names Nasdaq.
+    fetch = past_listings.fetch
+    [zip_request] = fetch.requests(apple_10q())
+    [apple] = fetch.parse_zip(answer_to(zip_request), **zip_request.cb_kwargs)
+    documents = replace(apple, place=work.place)
+    items = list(followers.pop(work.place.accession_number)(documents))
+    check = items[0]
+    assert isinstance(check, PastListingCheck)
+    assert check.listing is not None
+    assert (check.cik, check.listing.exchange, check.listing.symbol) == (789019, "NASDAQ", "AAPL")
+    assert check.accession_number == work.place.accession_number
+    batch = next(i for i in items if isinstance(i, FilingBatch))
+    assert work.place.accession_number in {f.accession_number for f in batch.filings}
+    # The document read is stored, under the exchange found and the ticker SEC gives today;
+    # the other filings' documents are asked for, not that one again.
+    stored = next(i for i in items if isinstance(i, FilingDocuments))
+    assert (stored.place.exchange, stored.place.ticker) == ("NASDAQ", "MSFT")
+    asked = [i for i in items if isinstance(i, Request)]
+    assert asked
+    assert not [r for r in asked if work.place.accession_number in r.url]
+    assert isinstance(items[-1], CompanyProfile)
+    assert past_listings.companies[789019] == Target(789019, "NASDAQ", "MSFT")
+
+
+def test_a_cover_without_a_target_exchange_is_recorded_and_nothing_stored(past_listings):
+    request, followers = candidate_probe(past_listings)
+    work = request.cb_kwargs["work"]
+    documents = FilingDocuments(work.place, "xbrl_zip", 1, cover=Cover())
+    [check] = followers.pop(work.place.accession_number)(documents)
+    assert isinstance(check, PastListingCheck)
+    assert check.listing is not None
+    assert check.listing.exchange is None
+    assert check.problem is None
+    assert past_listings.companies == {}
+
+
+def test_a_document_that_could_not_be_read_leaves_the_company_undecided(past_listings):
+    request, followers = candidate_probe(past_listings)
+    work = request.cb_kwargs["work"]
+    documents = FilingDocuments(work.place, "per_file", 2)
+    documents.outcomes.append(ArtifactOutcome(HTML, work.files.primary_url, error="HTTP 404"))
+    [check] = followers.pop(work.place.accession_number)(documents)
+    assert check.listing is None
+    assert check.problem is not None
+    assert "HTTP 404" in check.problem
