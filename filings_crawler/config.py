@@ -44,6 +44,12 @@ VARIABLES: tuple[Variable, ...] = (
     Variable(
         "SEC_MAX_BLOCKS", "3", "Blocks in one run after which the crawl stops, ready to resume."
     ),
+    Variable(
+        "SEC_BUDGET_URL",
+        "",
+        "Redis URL (redis://host:6379/0) of a budget shared by every crawl, on any machine; "
+        "empty: one crawl per database, its own budget.",
+    ),
     Variable("DOWNLOAD_WORKERS", "8", "Concurrent SEC requests in flight (1..10)."),
     Variable("ARTIFACT_RETRY_MAX", "3", "Attempts per artifact before it stays `failed`."),
     Variable(
@@ -163,6 +169,7 @@ class Config:
     sec_rate_limit: float
     sec_block_cooldown: float
     sec_max_blocks: int
+    sec_budget_url: str
     download_workers: int
     artifact_retry_max: int
     incremental_lookback_days: int
@@ -215,6 +222,7 @@ class _Parser:
             sec_rate_limit=self.number("SEC_RATE_LIMIT", float, low=0, high=10, low_open=True),
             sec_block_cooldown=self.number("SEC_BLOCK_COOLDOWN", float, low=0),
             sec_max_blocks=self.number("SEC_MAX_BLOCKS", int, low=1),
+            sec_budget_url=self.budget_url(),
             download_workers=self.number("DOWNLOAD_WORKERS", int, low=1, high=10),
             artifact_retry_max=self.number("ARTIFACT_RETRY_MAX", int, low=1),
             incremental_lookback_days=self.number("INCREMENTAL_LOOKBACK_DAYS", int, low=1),
@@ -236,6 +244,15 @@ class _Parser:
         if self.problems:
             raise ConfigError(self.problems)
         return config
+
+    def budget_url(self) -> str:
+        value = self.raw["SEC_BUDGET_URL"]
+        if value and not value.startswith(("redis://", "rediss://", "unix://")):
+            self.problems.append(
+                f"SEC_BUDGET_URL={redact_url(value)!r} must be a Redis URL "
+                "(redis://host:6379/0, rediss://... or unix://...), or empty for no shared budget"
+            )
+        return value
 
     def user_agent(self) -> str:
         value = self.raw["SEC_USER_AGENT"]

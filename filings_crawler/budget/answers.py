@@ -89,6 +89,7 @@ class SecAnswersMiddleware:
             raise BudgetExhausted(f"SEC blocked the crawler ({kind}) and it is stopping")
         blocked_rate = self.pace.rate
         slowdown = self.pace.blocked(self.config.sec_block_cooldown)
+        self.budget.trip_shared(slowdown.pause, slowdown.rate)
         logger.error(
             "SEC BLOCK %d of %d: %s page (HTTP %d) for %s at %.1f requests/s. Every SEC request "
             "pauses %.0f s, then one probe; the crawl resumes at %.1f requests/s and stays below "
@@ -122,6 +123,7 @@ class SecAnswersMiddleware:
         if self.pace.is_same_episode(request.meta.get("budget_sent_at")):
             return  # sent before the last slow-down: part of the episode already answered
         slowdown = self.pace.throttled(_retry_after(response))
+        self.budget.trip_shared(slowdown.pause, slowdown.rate)
         self.slowed(response, slowdown.pause, slowdown.rate)
 
     def server_error(self, request: Request, response: Response) -> None:

@@ -77,7 +77,7 @@ class BudgetedHTTPDownloadHandler(HTTP11DownloadHandler):
             return await super().download_request(request)
         while True:
             await self._wait_for_room(limiter, request)
-            gate = _Gate(limiter, request, self.budget.should_stop_waiting)
+            gate = _Gate(limiter, request, self.budget.should_stop_waiting, self.budget)
             # Scrapy's agent asks the pool for its connection before its first await.
             self._gated_pool.next_gate = gate
             try:
@@ -102,11 +102,20 @@ class _Gate:
     """One request's passage: the permit, taken with the connection in hand, and its send time."""
 
     def __init__(
-        self, limiter: SlidingWindowLimiter, request: Request, stopping: Callable[[], bool]
+        self,
+        limiter: SlidingWindowLimiter,
+        request: Request,
+        stopping: Callable[[], bool],
+        budget: SecBudget | None = None,
     ):
         self.limiter = limiter
         self.request = request
         self.stopping = stopping
+        self.budget = budget
+        # The window every crawl shares (SEC_BUDGET_URL), asked once the local one has room.
+        self.shared = budget.shared_window(request) if budget is not None else None
+        self.shared_permit: str | None = None
+        self.settled = False
         self.permit: Permit | None = None
 
     def open(self, protocol: HTTP11ClientProtocol) -> HTTP11ClientProtocol | Deferred[Any]:
@@ -115,7 +124,6 @@ class _Gate:
         Returning the protocol hands it to the agent, which writes the request at once, in
         the same callback chain.
         """
-        from twisted.internet import reactor  # noqa: PLC0415
 
         wait = self.limiter.wait_time()
         if wait > 0 and self.stopping():
@@ -131,23 +139,74 @@ class _Gate:
             # request's bytes only leave after it, so the permit waits for it too.
             wait = _HANDSHAKE_POLL
         if wait > 0:
-            later: Deferred[Any] = deferLater(reactor, wait, self.open, protocol)
-            # Cancelled (the download timed out) or failed while waiting: the connection was
-            # never used for this request, and nobody else will close it.
-            later.addErrback(_close_and_fail, protocol)
-            return later
+            return self._later(wait, protocol)
+        if self.shared is not None and self.budget is not None:
+            # Held here first, so this crawl's other requests wait for it without asking Redis;
+            # then one round trip, and the request is written in its callback once granted.
+            self.permit = self.limiter.acquire()
+            asked = self.budget.ask_shared(self.shared)
+            asked.addCallback(self._granted_or_later, protocol)
+            asked.addErrback(self._release_and_fail, protocol)
+            return asked
+        return self._send(protocol)
+
+    def _later(self, wait: float, protocol: HTTP11ClientProtocol) -> Deferred[Any]:
+        from twisted.internet import reactor  # noqa: PLC0415
+
+        later: Deferred[Any] = deferLater(reactor, wait, self.open, protocol)
+        # Cancelled (the download timed out) or failed while waiting: the connection was
+        # never used for this request, and nobody else will close it.
+        later.addErrback(_close_and_fail, protocol)
+        return later
+
+    def _granted_or_later(
+        self, answer: tuple[float, str | None], protocol: HTTP11ClientProtocol
+    ) -> HTTP11ClientProtocol | Deferred[Any]:
+        wait, permit = answer
+        if permit is not None:
+            self.shared_permit = permit
+            return self._send(protocol)
+        self._release()
+        if wait > _HOLD_CONNECTION or self.stopping():
+            _close(protocol)
+            if self.stopping():
+                raise BudgetExhausted(f"crawl stopping; not sent: {self.request.url}")
+            raise _WindowMoved
+        return self._later(wait, protocol)
+
+    def _release(self) -> None:
+        if self.permit is not None:
+            self.limiter.release(self.permit)
+            self.permit = None
+
+    def _release_and_fail(self, failure: Failure, protocol: HTTP11ClientProtocol) -> Failure:
+        self._release()
+        return _close_and_fail(failure, protocol)
+
+    def _send(self, protocol: HTTP11ClientProtocol) -> HTTP11ClientProtocol:
+        """Take the local permit (unless held already) and hand the connection over: the
+        agent writes at once."""
         limiter = self.limiter
-        permit = self.permit = limiter.acquire()
+        permit = self.permit = self.permit or limiter.acquire()
         self.request.meta["budget_sent_at"] = limiter.clock()
         if permit.probe:
             self.request.meta["budget_probe"] = True
-        _send_now_and_watch(protocol, lambda: limiter.confirm(permit.token, limiter.clock()))
+        _send_now_and_watch(protocol, self._sent)
         return protocol
+
+    def _sent(self) -> None:
+        """The bytes left: the permits count from now, here and in the shared window."""
+        assert self.permit is not None
+        self.limiter.confirm(self.permit.token, self.limiter.clock())
+        shared, permit = self.shared, self.shared_permit
+        if shared is not None and permit is not None and self.budget and not self.settled:
+            self.budget.confirm_shared(shared, permit)
+        self.settled = True
 
     def settle(self) -> None:
         """After the exchange: a send whose bytes were never seen leaving counts from now."""
-        if self.permit is not None:
-            self.limiter.confirm(self.permit.token)
+        if self.permit is not None and not self.settled:
+            self._sent()
 
 
 def _close(protocol: HTTP11ClientProtocol) -> None:

@@ -144,6 +144,18 @@ class SlidingWindowLimiter:
             self._last_second.popleft()
         self.max_in_any_second = max(self.max_in_any_second, len(self._last_second))
 
+    def release(self, permit: Permit) -> None:
+        """Give back a permit whose request was not sent after all (the shared budget said
+        wait): it never counted, and a probe stays to be sent."""
+        if self._pending.pop(permit.token, None) is None:
+            return
+        self.total_sends -= 1
+        if self.total_sends == 0:
+            self.first_send = None
+        if permit.probe:
+            self.probing = True
+            self.probe_in_flight = False
+
     @property
     def unconfirmed(self) -> int:
         """Permits whose requests have not been seen leaving yet."""

@@ -8,22 +8,30 @@ window, and the answers middleware tells its pace what SEC answered.
 from __future__ import annotations
 
 import logging
+import time
 from urllib.parse import urlsplit
 
+import redis
 from scrapy import Request, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
+from scrapy.utils.defer import deferred_from_coro
+from twisted.internet.defer import Deferred
 from twisted.internet.task import LoopingCall
 
 from filings_crawler.budget.limiter import Backoff, SlidingWindowLimiter
 from filings_crawler.budget.pace import Pace
+from filings_crawler.budget.shared import DISCOVERY, SharedWindow
 from filings_crawler.config import Config, ConfigError, crawler_config
-from filings_crawler.stopping import running_engine
+from filings_crawler.stopping import running_engine, stop_crawl
 
 logger = logging.getLogger(__name__)
 
 SEC_SLOT = "sec"
 NASDAQ_TRADER_SLOT = "nasdaqtrader"
+# Seconds without an answer from the shared budget's Redis after which the crawl stops: it must
+# not send without a budget, and waiting for ever would hide the fault.
+SHARED_BUDGET_PATIENCE = 30.0
 
 
 class BudgetExhausted(IgnoreRequest):
@@ -57,6 +65,20 @@ class SecBudget:
         self.unlimited = settings.getbool("BENCHMARK_UNLIMITED_RATE")
         if self.unlimited:
             refuse_unless_loopback(config)
+        # With SEC_BUDGET_URL, every permit also comes from the window every crawl shares
+        # (budget/shared.py), asked with the crawl's priority class.
+        self.shared: dict[str, SharedWindow] = {}
+        if config.sec_budget_url and not self.unlimited:
+            priority = getattr(crawler.spidercls, "budget_priority", DISCOVERY)
+            rates = {
+                SEC_SLOT: config.sec_rate_limit,
+                NASDAQ_TRADER_SLOT: self.limiters[NASDAQ_TRADER_SLOT].ceiling,
+            }
+            self.shared = {
+                slot: SharedWindow(config.sec_budget_url, slot, rate, margin, priority)
+                for slot, rate in rates.items()
+            }
+        self.shared_failing_since: float | None = None
         self.stopping = False
         self.log_interval = settings.getfloat("BUDGET_LOG_INTERVAL")
         self.progress = LoopingCall(self.log_progress)
@@ -79,6 +101,57 @@ class SecBudget:
         slot = request.meta.get("download_slot")
         return self.limiters.get(slot) if isinstance(slot, str) else None
 
+    def shared_window(self, request: Request) -> SharedWindow | None:
+        """The shared window this request's permit also comes from (None: no shared budget)."""
+        slot = request.meta.get("download_slot")
+        return self.shared.get(slot) if isinstance(slot, str) else None
+
+    def ask_shared(self, window: SharedWindow) -> Deferred[tuple[float, str | None]]:
+        """(0, permit) once granted, else (seconds to wait before asking again, None)."""
+        return deferred_from_coro(self._ask(window))
+
+    def confirm_shared(self, window: SharedWindow, permit: str) -> None:
+        """The permit's request left: it counts from now in the shared window."""
+        deferred_from_coro(window.confirm(permit)).addErrback(
+            lambda failure: logger.warning(
+                "The shared budget did not take a send's time (it counts as sent until it "
+                "expires): %s",
+                failure.getErrorMessage(),
+            )
+        )
+
+    async def _ask(self, window: SharedWindow) -> tuple[float, str | None]:
+        try:
+            wait, permit = await window.ask()
+        except (redis.RedisError, OSError) as error:
+            now = time.monotonic()
+            if self.shared_failing_since is None:
+                self.shared_failing_since = now
+                logger.warning("The shared budget (SEC_BUDGET_URL) does not answer: %s", error)
+            elif now - self.shared_failing_since > SHARED_BUDGET_PATIENCE:
+                self.stopping = True
+                stop_crawl(
+                    self.crawler,
+                    "budget_error",
+                    f"the shared budget's Redis (SEC_BUDGET_URL) has not answered for "
+                    f"{SHARED_BUDGET_PATIENCE:.0f} s ({error}); nothing was sent without a "
+                    "permit, and the same crawl resumes once Redis is back",
+                )
+            return 1.0, None
+        self.shared_failing_since = None
+        return wait, permit
+
+    def trip_shared(self, pause: float, rate: float) -> None:
+        """A block or a 429 seen here pauses every crawl sharing the budget (budget/shared.py)."""
+        window = self.shared.get(SEC_SLOT)
+        if window is not None:
+            deferred_from_coro(window.trip(pause, rate)).addErrback(
+                lambda failure: logger.error(
+                    "Could not pause the other crawls through the shared budget: %s",
+                    failure.getErrorMessage(),
+                )
+            )
+
     def should_stop_waiting(self) -> bool:
         """Whether requests waiting for the budget should give up: the crawl is closing."""
         return self.stopping or running_engine(self.crawler) is None
@@ -98,6 +171,9 @@ class SecBudget:
         self.stats.set_value("budget/sec/mean_requests_per_second", round(limiter.mean_rate(), 3))
         self.stats.set_value("budget/sec/sending_seconds", round(limiter.sending_seconds, 3))
         self.stats.set_value("budget/sec/paused_seconds_left", round(limiter.paused_for, 1))
+        if window := self.shared.get(SEC_SLOT):
+            self.stats.set_value("budget/shared/round_trips", window.round_trips)
+            self.stats.set_value("budget/shared/granted", window.granted)
 
     def log_progress(self) -> None:
         limiter = self.sec
@@ -125,10 +201,12 @@ class SecBudget:
         self.record_stats()
         self.progress.start(self.log_interval, now=False)
 
-    def spider_closed(self) -> None:
+    async def spider_closed(self) -> None:
         if self.progress.running:
             self.progress.stop()
         self.record_stats()
+        for window in self.shared.values():
+            await window.close()
 
     def engine_stopped(self) -> None:
         self.stopping = True

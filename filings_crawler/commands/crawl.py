@@ -17,6 +17,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import UsageError
 from scrapy.spiderloader import get_spider_loader
 
+from filings_crawler.budget.shared import check_reachable
 from filings_crawler.cli import EXIT_BUDGET_TAKEN, EXIT_STOPPED, fail, prepare_job
 from filings_crawler.db.sec_lock import BudgetTaken, hold_sec_budget
 from filings_crawler.extensions.run_audit import run_status
@@ -55,7 +56,11 @@ class Command(ScrapyCrawlCommand):
                 store.check_writable()
         except StorageError as error:
             fail([f"{error}: the crawl would store nothing (check STORAGE_ROOT and its rights)"])
-        if getattr(spidercls, "uses_sec_budget", False):
+        if getattr(spidercls, "uses_sec_budget", False) and config.sec_budget_url:
+            # The budget is shared in Redis: any number of crawls may run, and no lock is taken.
+            if problem := check_reachable(config.sec_budget_url):
+                fail([f"{problem}: start Redis, or unset SEC_BUDGET_URL for a crawl of its own"])
+        elif getattr(spidercls, "uses_sec_budget", False):
             wait = self.settings.getfloat("SEC_LOCK_WAIT")
             try:
                 hold_sec_budget(engine, wait_seconds=wait)

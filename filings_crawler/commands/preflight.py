@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 
+from filings_crawler.budget.shared import check_reachable
 from filings_crawler.cli import ProjectCommand, fail
+from filings_crawler.config import redact_url
 from filings_crawler.db.migrations import pending_migrations
 from filings_crawler.storage import storage_from_config
 from filings_crawler.storage.backends import StorageError
@@ -49,6 +51,11 @@ class Command(ProjectCommand):
                 problems.append(f"{error}: no crawl could store its files there")
         print(f"storage          {storage.describe()}" + (" (writable)" if not problems else ""))
         print(f"listings files   {listings.describe()}")
+        if config.sec_budget_url:
+            problem = check_reachable(config.sec_budget_url)
+            reachable = " (reachable)" if problem is None else ""
+            print(f"shared budget    {redact_url(config.sec_budget_url)}{reachable}")
+            problems += [problem] if problem else []
         if problems:
             fail(problems)
         print("ready")

@@ -7,7 +7,11 @@ import socket
 from collections.abc import Mapping
 from datetime import UTC, datetime
 
+import redis
+
+from filings_crawler.budget.shared import shared_view
 from filings_crawler.cli import ProjectCommand
+from filings_crawler.config import redact_url
 from filings_crawler.db.past_listings import NEVER_LISTED, UNDECIDED, past_listing_counts
 from filings_crawler.db.status import RunView, load_runs
 from filings_crawler.processes import is_alive
@@ -31,13 +35,21 @@ class Command(ProjectCommand):
         assert self.settings is not None
         interval = self.settings.getfloat("PROGRESS_INTERVAL")
         print("Running" if running else "Running: none")
+        total_rate = sum(_number(run.progress.get("requests_per_second", 0)) for run in running)
         for run in running:
-            for line in describe_running(run, now, interval):
+            for line in describe_running(run, now, interval, total_rate):
                 print(line)
+        if self.config.sec_budget_url:
+            print(describe_shared_budget(self.config.sec_budget_url, self.config.sec_rate_limit))
         print("Recent runs" if finished else "Recent runs: none")
         for run in finished:
             print(describe_finished(run))
         print(describe_past_listings(past))
+
+
+def _share(rate: float, total: float) -> str:
+    """A crawl's part of what every running crawl sends, when there are several."""
+    return f" ({100 * rate / total:.0f}% of all running crawls')" if 0 < rate < total else ""
 
 
 def describe_past_listings(counts: Mapping[str, int]) -> str:
@@ -56,7 +68,26 @@ def describe_past_listings(counts: Mapping[str, int]) -> str:
     return line
 
 
-def describe_running(run: RunView, now: datetime, interval: float) -> list[str]:
+def describe_shared_budget(url: str, limit: float) -> str:
+    """The budget every crawl shares (SEC_BUDGET_URL): its use now, and its breaker."""
+    try:
+        view = shared_view(url)
+    except redis.RedisError as error:
+        return f"Shared SEC budget ({redact_url(url)}): Redis does not answer ({error})"
+    line = (
+        f"Shared SEC budget ({redact_url(url)}): {view.sent_last_second} requests in the last "
+        f"second, of {limit:g}"
+    )
+    if view.blocked_for:
+        line += f"; every crawl paused {view.blocked_for:.0f} s more after a block"
+    if view.rate_after is not None:
+        line += f"; at most {view.rate_after:g} requests/s since a block"
+    return line
+
+
+def describe_running(
+    run: RunView, now: datetime, interval: float, total_rate: float = 0.0
+) -> list[str]:
     elapsed = (now - run.started_at).total_seconds()
     lines = [
         f"  #{run.id} {run.run_type:<12} started {run.started_at:%Y-%m-%d %H:%M} UTC "
@@ -78,7 +109,8 @@ def describe_running(run: RunView, now: datetime, interval: float) -> list[str]:
                 for piece in (
                     part,
                     f"{progress.get('items', 0):,} items",
-                    f"{progress.get('requests_per_second', 0):.2f} requests/s",
+                    f"{progress.get('requests_per_second', 0):.2f} requests/s"
+                    + _share(_number(progress.get("requests_per_second", 0)), total_rate),
                     f"about {duration(eta)} left" if eta is not None else "",
                     f"as of {progress.get('updated_at', '?')}",
                 )

@@ -51,6 +51,7 @@ def load_document_work(
     exchanges: Sequence[str] = TARGET_EXCHANGES,
     ciks: Sequence[int] | None = None,
     limit: int | None = None,
+    filing_ids: Sequence[int] | None = None,
 ) -> list[DocumentWork]:
     """Filings of targeted companies with artifacts to fetch, oldest first within a company."""
     query = (
@@ -74,6 +75,8 @@ def load_document_work(
     )
     if ciks is not None:
         query = query.where(filings.c.cik.in_(ciks))
+    if filing_ids is not None:
+        query = query.where(filings.c.id.in_(filing_ids))
     if limit is not None:
         query = query.limit(limit)
     work = []
@@ -234,6 +237,9 @@ def _record_fetch(conn: Connection, ids: dict[str, int], items: Sequence[FilingD
                 bindparam("b_symbols", type_=ARRAY(Text)), filings.c.symbols_declared
             ),
             documents_fetched_at=func.now(),
+            # Its documents are recorded: a lease on it (db/leases.py) has done its job.
+            lease_owner=None,
+            lease_until=None,
             updated_at=func.now(),
         ),
         rows,

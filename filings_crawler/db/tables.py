@@ -95,6 +95,8 @@ filings = Table(
     Column("documents_fetched_at", DateTime(timezone=True)),
     Column("exchanges_declared", ARRAY(Text)),
     Column("symbols_declared", ARRAY(Text)),
+    Column("lease_owner", Text),
+    Column("lease_until", DateTime(timezone=True)),
     Column("last_error", Text),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),

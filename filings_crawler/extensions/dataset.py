@@ -15,6 +15,9 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import socket
+import uuid
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -22,8 +25,10 @@ from typing import Any, TypeVar
 
 from scrapy import signals
 from scrapy.crawler import Crawler
+from scrapy.utils.defer import deferred_from_coro
 from scrapy.utils.job import job_dir
 from sqlalchemy import Connection, Engine
+from twisted.internet.task import LoopingCall
 
 from filings_crawler.config import DatabaseTarget, crawler_config
 from filings_crawler.db import runs
@@ -31,6 +36,7 @@ from filings_crawler.db.companies import database_now, load_targets, unchecked_s
 from filings_crawler.db.documents import known_accessions, load_document_work
 from filings_crawler.db.engine import get_engine
 from filings_crawler.db.incremental import filings_summary
+from filings_crawler.db.leases import lease_document_work, release_leases, renew_leases
 from filings_crawler.db.past_listings import past_listing_scope
 from filings_crawler.sec.exchanges import TARGET_EXCHANGES
 from filings_crawler.storage.atomic import write_atomically
@@ -41,15 +47,31 @@ logger = logging.getLogger(__name__)
 
 # In JOBDIR: when the run began, for a resumed run's "done in this run".
 RUN_FILE = "run.json"
+# Sharing SEC's budget, documents work is leased (db/leases.py): this many filings at a time,
+# for this long, renewed every third of it while the crawl runs.
+LEASE_BATCH = 20
+LEASE_SECONDS = 600.0
 
 T = TypeVar("T")
 
 
 class Dataset:
-    def __init__(self, crawler: Crawler, database: DatabaseTarget, *, max_attempts: int):
+    def __init__(
+        self,
+        crawler: Crawler,
+        database: DatabaseTarget,
+        *,
+        max_attempts: int,
+        leases: bool = False,
+    ):
         self.crawler = crawler
         self.database = database
         self.max_attempts = max_attempts
+        # Who holds this crawl's leases, when documents work is leased (a shared budget).
+        self.lease_owner = (
+            f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}" if leases else None
+        )
+        self.renewal = LoopingCall(lambda: deferred_from_coro(self._renew()))
         jobdir = job_dir(crawler.settings)
         self.run_file = Path(jobdir) / RUN_FILE if jobdir else None
         # Set when the spider opens.
@@ -59,8 +81,14 @@ class Dataset:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Dataset:
         config = crawler_config(crawler)
-        dataset = cls(crawler, config.database, max_attempts=config.artifact_retry_max)
+        dataset = cls(
+            crawler,
+            config.database,
+            max_attempts=config.artifact_retry_max,
+            leases=bool(config.sec_budget_url),
+        )
         crawler.signals.connect(dataset.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(dataset.spider_closed, signal=signals.spider_closed)
         return dataset
 
     @property
@@ -73,6 +101,23 @@ class Dataset:
         self.run_started_at, self.resuming = await in_thread(self._begin_run)
         if self.resuming:
             logger.info("Resuming the run that began at %s", self.run_started_at)
+        if self.lease_owner is not None:
+            self.renewal.start(LEASE_SECONDS / 3, now=False)
+
+    async def spider_closed(self) -> None:
+        if self.renewal.running:
+            self.renewal.stop()
+        if self.lease_owner is not None:
+            released = await self.write(release_leases, self.lease_owner)
+            if released:
+                logger.info("Gave back %d leased filings not finished", released)
+
+    async def _renew(self) -> None:
+        assert self.lease_owner is not None
+        try:
+            await self.write(renew_leases, self.lease_owner, LEASE_SECONDS)
+        except Exception as error:
+            logger.warning("Could not renew this crawl's leases: %s", error)
 
     def _begin_run(self) -> tuple[datetime, bool]:
         if self.run_file is not None and self.run_file.is_file():
@@ -128,7 +173,19 @@ class Dataset:
         ciks: Sequence[int] | None = None,
         limit: int | None = None,
     ) -> list[DocumentWork]:
-        """Filings with files to fetch now: queued, or failed under the cap past their back-off."""
+        """Filings with files to fetch now: queued, or failed under the cap past their back-off.
+
+        Sharing SEC's budget, a batch of them leased to this crawl (no other crawl gets them)."""
+        if self.lease_owner is not None:
+            return await self.write(
+                lease_document_work,
+                owner=self.lease_owner,
+                seconds=LEASE_SECONDS,
+                batch=min(limit or LEASE_BATCH, LEASE_BATCH),
+                max_attempts=self.max_attempts,
+                exchanges=exchanges or TARGET_EXCHANGES,
+                ciks=ciks,
+            )
         return await self.read(
             load_document_work,
             max_attempts=self.max_attempts,

@@ -10,6 +10,7 @@ from scrapy.crawler import Crawler
 from scrapy.settings import BaseSettings
 from twisted.python.failure import Failure
 
+from filings_crawler.budget.shared import DISCOVERY
 from filings_crawler.config import Config, crawler_config
 from filings_crawler.extensions.dataset import Dataset, dataset_of
 from filings_crawler.sec.urls import EdgarUrls
@@ -30,6 +31,8 @@ class EdgarSpider(scrapy.Spider):
     urls: EdgarUrls
     # Whether the crawl sends requests to SEC, and so must hold SEC's budget (db/sec_lock.py).
     uses_sec_budget = True
+    # Its class when several crawls wait for the shared budget (budget/shared.py): lower first.
+    budget_priority = DISCOVERY
     # Whether it fetches filings' documents: then it has `self.fetch` (composed, not inherited),
     # an end-of-crawl sweep of what is still due (its `sweep()`), and stores files.
     fetches_documents = False

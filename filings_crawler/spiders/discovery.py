@@ -63,10 +63,18 @@ class DiscoverySpider(EdgarSpider):
         self.work: dict[str, DocumentWork] = {}
         self.known: set[str] = set()
 
+    @property
+    def shares_budget(self) -> bool:
+        """Whether crawls share SEC's budget (SEC_BUDGET_URL): then documents are fetched only
+        through leases (db/leases.py), so no two crawls fetch one filing."""
+        return bool(self.config.sec_budget_url)
+
     async def know_documents(self) -> None:
         """What the database knows of these companies' filings, to fetch only what is due."""
         if self.download:
             self.work, self.known = await self.dataset.filings_known(list(self.companies))
+            if self.shares_budget:
+                self.work = {}  # leased by the sweep, not taken as they stand
 
     async def not_discovered_yet(self, ciks: list[int]) -> list[int]:
         """The companies still to read: all of them, or, resuming, those not recorded before
@@ -129,7 +137,12 @@ class DiscoverySpider(EdgarSpider):
             return [self.submissions_request(cik, swept=True) for cik in companies]
         if not self.download:
             return []
-        return self.fetch.not_yet_asked(await self.dataset.documents_due(ciks=list(self.companies)))
+        due = await self.dataset.documents_due(ciks=self.documents_companies())
+        return self.fetch.not_yet_asked(due)
+
+    def documents_companies(self) -> list[int]:
+        """Whose due documents the sweep fetches: the companies this crawl reads."""
+        return list(self.companies)
 
     # -- the company file and its pages ---------------------------------------------------------
 
@@ -250,6 +263,8 @@ class DiscoverySpider(EdgarSpider):
 
     def fetch_documents(self, filing: Filing) -> Iterator[Any]:
         """The filing's documents, unless all are stored (or none can be fetched)."""
+        if self.shares_budget:
+            return  # queued: the sweep leases it (db/leases.py), so no other crawl fetches it
         if filing.accession_number in self.fetch.fetching:
             return  # already asked for in this process (by a sweep)
         work = self.work.pop(filing.accession_number, None)

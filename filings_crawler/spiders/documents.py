@@ -11,10 +11,14 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import scrapy
+from scrapy.crawler import Crawler
 
+from filings_crawler.budget.shared import DOCUMENTS
+from filings_crawler.extensions.dataset import LEASE_BATCH
 from filings_crawler.sec.exchanges import TARGET_EXCHANGES
 from filings_crawler.spiders import arguments
 from filings_crawler.spiders.base import EdgarSpider
+from filings_crawler.spiders.sweep import LeaseRefill
 
 
 class DocumentsSpider(EdgarSpider):
@@ -22,6 +26,8 @@ class DocumentsSpider(EdgarSpider):
 
     name = "documents"
     fetches_documents = True
+    budget_priority = DOCUMENTS
+    refill: LeaseRefill | None = None
 
     def __init__(
         self,
@@ -34,6 +40,23 @@ class DocumentsSpider(EdgarSpider):
         self.exchanges = arguments.choices("exchange", exchange, TARGET_EXCHANGES)
         self.ciks = arguments.cik_list("cik", cik)
         self.limit = arguments.positive_int("limit", limit)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> DocumentsSpider:
+        spider: DocumentsSpider = super().from_crawler(crawler, *args, **kwargs)  # type: ignore[assignment]
+        if spider.config.sec_budget_url:
+            # Sharing the budget, the queue comes in leased batches: the next is leased while
+            # this crawl still has work, so it never waits idle for it.
+            spider.refill = LeaseRefill(
+                crawler, spider.sweep, spider.filings_in_flight, low=LEASE_BATCH // 2
+            )
+        return spider
+
+    def filings_in_flight(self) -> int:
+        """Filings asked for and not yet processed."""
+        stats = self.crawler.stats
+        assert stats is not None
+        return len(self.fetch.fetching) - int(stats.get_value("documents/filings_processed", 0))
 
     async def start(self) -> AsyncIterator[Any]:
         work = await self.dataset.documents_due(self.exchanges, self.ciks, self.limit)

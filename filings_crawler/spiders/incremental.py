@@ -18,6 +18,7 @@ from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from filings_crawler.budget.sec_budget import BudgetExhausted
+from filings_crawler.budget.shared import URGENT
 from filings_crawler.sec.daily_index import (
     daily_index_days,
     parse_daily_index,
@@ -37,6 +38,8 @@ class IncrementalSpider(DiscoverySpider):
     in New York), `exchange=`, `cik=` (to narrow the companies), `download=no`."""
 
     name = "incremental"
+    # New filings first: served before the other crawls sharing the budget.
+    budget_priority = URGENT
     # A filing of the last days is always among a company's recent ones.
     reads_pages = False
 
@@ -148,6 +151,10 @@ class IncrementalSpider(DiscoverySpider):
         )
         for cik in sorted(self.found):
             yield self.submissions_request(cik)
+
+    def documents_companies(self) -> list[int]:
+        """Sharing the budget, the documents crawls fetch the queue; this, the days it read."""
+        return sorted(self.found) if self.shares_budget else list(self.companies)
 
     def sweep_companies(self) -> list[int]:
         # Only once the index is read does the run know its companies.

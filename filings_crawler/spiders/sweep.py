@@ -16,6 +16,7 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DontCloseSpider
 from scrapy.utils.defer import deferred_from_coro
+from twisted.internet.task import LoopingCall
 from twisted.python.failure import Failure
 
 from filings_crawler.stopping import running_engine
@@ -61,3 +62,57 @@ class IdleSweep:
         # must still be able to close.
         logger.error("End-of-crawl sweep failed: %s", failure.getErrorMessage())
         self.found_nothing = True
+
+
+class LeaseRefill:
+    """Sharing SEC's budget, keeps a crawl supplied with leased work before it runs dry.
+
+    Leases come in small batches (extensions/dataset.py), so several crawls split the queue;
+    waiting for the crawl to go idle to lease the next one would leave its share of the budget
+    unused for seconds each time (Scrapy looks for idleness every 5 s). So once a second this
+    looks at the filings in flight and, below `low`, leases the next batch (off the reactor).
+    """
+
+    def __init__(
+        self,
+        crawler: Crawler,
+        refill: Callable[[], Awaitable[list[scrapy.Request]]],
+        in_flight: Callable[[], int],
+        low: int,
+    ):
+        self.crawler = crawler
+        self.refill = refill
+        self.in_flight = in_flight
+        self.low = low
+        self.running = False
+        self.loop = LoopingCall(self.tick)
+        crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+
+    def spider_opened(self) -> None:
+        self.loop.start(1.0, now=False)
+
+    def spider_closed(self) -> None:
+        if self.loop.running:
+            self.loop.stop()
+
+    def tick(self) -> None:
+        if self.running or self.in_flight() >= self.low:
+            return
+        self.running = True
+        deferred_from_coro(self._refill()).addErrback(self._failed)
+
+    async def _refill(self) -> None:
+        try:
+            requests = await self.refill()
+        finally:
+            self.running = False
+        engine = running_engine(self.crawler)
+        if engine is None:
+            return
+        for request in requests:
+            engine.crawl(request)
+
+    def _failed(self, failure: Failure) -> None:
+        # The idle sweep asks again; nothing is lost but a little time.
+        logger.warning("Leasing more documents work failed: %s", failure.getErrorMessage())

@@ -172,3 +172,20 @@ def test_backoff_doubles_with_jitter_and_resets():
     high = Backoff(base=1.0, random_fraction=lambda: 0.999)
     assert low.next_delay() == 0.5
     assert high.next_delay() == pytest.approx(1.499)
+
+
+def test_a_released_permit_never_counted_and_a_probe_stays_to_send():
+    clock = FakeClock()
+    limiter = SlidingWindowLimiter(10, margin=0.0, clock=clock)
+    held = limiter.acquire()
+    # Held (the shared budget is asked meanwhile): the crawl's other requests wait for it.
+    assert limiter.wait_time() > 0
+    limiter.release(held)
+    assert limiter.wait_time() == 0
+    assert (limiter.total_sends, limiter.unconfirmed) == (0, 0)
+    limiter.start_probing()
+    probe = limiter.acquire()
+    assert probe.probe
+    limiter.release(probe)
+    # The probe was not sent: the next permit is the probe.
+    assert limiter.acquire().probe
