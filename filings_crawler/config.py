@@ -51,6 +51,12 @@ VARIABLES: tuple[Variable, ...] = (
         "empty: one crawl per database, its own budget.",
     ),
     Variable("DOWNLOAD_WORKERS", "8", "Concurrent SEC requests in flight (1..10)."),
+    Variable(
+        "XBRL_INSTANCE",
+        "fetch",
+        "fetch: also store SEC's extracted XBRL instance (*_htm.xml), a second request per inline "
+        "filing; skip: one request, facts read from the inline document.",
+    ),
     Variable("ARTIFACT_RETRY_MAX", "3", "Attempts per artifact before it stays `failed`."),
     Variable(
         "INCREMENTAL_LOOKBACK_DAYS", "7", "Days of EDGAR's daily index the incremental crawl reads."
@@ -170,6 +176,7 @@ class Config:
     sec_block_cooldown: float
     sec_max_blocks: int
     sec_budget_url: str
+    xbrl_instance: str
     download_workers: int
     artifact_retry_max: int
     incremental_lookback_days: int
@@ -223,6 +230,7 @@ class _Parser:
             sec_block_cooldown=self.number("SEC_BLOCK_COOLDOWN", float, low=0),
             sec_max_blocks=self.number("SEC_MAX_BLOCKS", int, low=1),
             sec_budget_url=self.budget_url(),
+            xbrl_instance=self.choice("XBRL_INSTANCE", ("fetch", "skip")),
             download_workers=self.number("DOWNLOAD_WORKERS", int, low=1, high=10),
             artifact_retry_max=self.number("ARTIFACT_RETRY_MAX", int, low=1),
             incremental_lookback_days=self.number("INCREMENTAL_LOOKBACK_DAYS", int, low=1),

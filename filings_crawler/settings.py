@@ -101,6 +101,7 @@ ITEM_PIPELINES = {
     "filings_crawler.pipelines.listing_files.ListingFilesPipeline": 400,
     "filings_crawler.pipelines.listings_reference.ListingsReferencePipeline": 410,
     "filings_crawler.pipelines.database.DatabasePipeline": 800,
+    "filings_crawler.pipelines.facts.FactsPipeline": 850,
 }
 DATABASE_BATCH_SIZE = 500
 # ...or after this many seconds, whichever comes first.

@@ -15,6 +15,7 @@ from sqlalchemy import (
     ForeignKey,
     Integer,
     MetaData,
+    Numeric,
     Table,
     Text,
 )
@@ -95,6 +96,10 @@ filings = Table(
     Column("documents_fetched_at", DateTime(timezone=True)),
     Column("exchanges_declared", ARRAY(Text)),
     Column("symbols_declared", ARRAY(Text)),
+    Column("facts_read_at", DateTime(timezone=True)),
+    Column("facts_source", Text),
+    Column("facts_count", Integer),
+    Column("facts_error", Text),
     Column("lease_owner", Text),
     Column("lease_until", DateTime(timezone=True)),
     Column("last_error", Text),
@@ -120,6 +125,28 @@ artifacts = Table(
     Column("downloaded_at", DateTime(timezone=True)),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+facts = Table(
+    "facts",
+    metadata,
+    Column("id", BigInteger, primary_key=True),
+    Column("filing_id", BigInteger, ForeignKey("filings.id"), nullable=False),
+    Column("concept_prefix", Text, nullable=False),
+    Column("concept_name", Text, nullable=False),
+    Column("namespace", Text, nullable=False),
+    Column("value_text", Text, nullable=False),
+    Column("value_numeric", Numeric),
+    Column("is_numeric", Boolean, nullable=False),
+    Column("is_nil", Boolean, nullable=False),
+    Column("is_truncated", Boolean, nullable=False),
+    Column("unit", Text),
+    Column("period_instant", Date),
+    Column("period_start", Date),
+    Column("period_end", Date),
+    Column("dimensions", JSONB, nullable=False),
+    Column("decimals", Integer),
+    Column("context_id", Text, nullable=False),
 )
 
 execution_runs = Table(

@@ -122,6 +122,7 @@ def plan_from_zip(
     *,
     image_bases: Sequence[str],
     store_exhibits: bool = False,
+    fetch_instance: bool = True,
 ) -> DocumentsPlan | Fallback:
     """The plan from SEC's `-xbrl.zip`, or Fallback when it lacks a usable primary document."""
     html = contents.members.get(filing.primary_document)
@@ -140,7 +141,7 @@ def plan_from_zip(
     )
     plan.problems[:0] = [f"xbrl zip member refused: {reason}" for reason in contents.refused]
     instance = instance_name(filing.primary_document)
-    if instance and instance not in contents.members:
+    if fetch_instance and instance and instance not in contents.members:
         # SEC extracts the instance from the inline document; the zip does not carry it.
         plan.to_fetch.append(ToFetch(XBRL, filing.url(instance), optional=True))
     return plan
@@ -153,6 +154,7 @@ def plan_from_files(
     *,
     image_bases: Sequence[str],
     store_exhibits: bool = False,
+    fetch_instance: bool = True,
 ) -> DocumentsPlan:
     """The plan from the primary document fetched on its own, and the folder's listing if any.
 
@@ -162,7 +164,11 @@ def plan_from_files(
     listed = (
         None
         if listing is None
-        else {entry.name for entry in listing.entries if not entry.is_folder}
+        else {
+            entry.name
+            for entry in listing.entries
+            if not entry.is_folder and (fetch_instance or not entry.name.endswith("_htm.xml"))
+        }
     )
     plan = _plan(
         filing,
@@ -178,7 +184,8 @@ def plan_from_files(
     elif filing.is_inline_xbrl:
         stem = filing.primary_document.rsplit(".", 1)[0]
         guesses = [stem + suffix for suffix in XBRL_SUFFIXES if suffix != "_htm.xml"]
-        guesses.append(instance_name(filing.primary_document) or "")
+        if fetch_instance:
+            guesses.append(instance_name(filing.primary_document) or "")
         plan.to_fetch += [
             ToFetch(XBRL, filing.url(name), optional=True) for name in guesses if name
         ]

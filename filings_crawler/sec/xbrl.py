@@ -5,12 +5,12 @@ SEC's instance is the facts of the inline document, extracted by SEC (with Arell
 filing was accepted. A pure reader on lxml, not an XBRL processor: the taxonomies (us-gaap,
 dei...) are never loaded, so nothing is fetched and a concept is known by its name alone (a fact
 is numeric when it has a unit, as XBRL requires). Arelle, py-xbrl, ixbrlparse and edgartools
-were measured and not chosen; `xbrl_evaluation.md` says why.
+were measured and not chosen; `docs/xbrl-parsers.md` says why.
 
 Cost per filing, on this project's 2-core machine with the other core busy (median of 15 runs;
 about a third less when idle): Apple's 10-Q inline document (0.9 MB, 760 facts) 110-150 ms, its
 extracted instance (0.76 MB) 60-80 ms, Apple's 10-K (1.5 MB) 190 ms, Coca-Cola's 10-K (4.2 MB,
-3,118 facts) 440-480 ms; about 25 MB of memory for the largest. `xbrl_evaluation.md` has the
+3,118 facts) 440-480 ms; about 25 MB of memory for the largest. `docs/xbrl-parsers.md` has the
 table.
 
 The documents come from the network and are read as untrusted XML: a DOCTYPE with an internal

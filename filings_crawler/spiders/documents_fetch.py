@@ -23,6 +23,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from filings_crawler.budget.sec_budget import BudgetExhausted
+from filings_crawler.config import crawler_config
 from filings_crawler.items import ArtifactOutcome, FilingDocuments
 from filings_crawler.sec.covers import Cover, read_cover
 from filings_crawler.sec.errors import FormatError
@@ -51,6 +52,9 @@ class DocumentsFetch:
         self.urls = urls
         self.image_bases = urls.image_prefixes()
         self.store_exhibits = crawler.settings.getbool("STORE_EXHIBITS")
+        # XBRL_INSTANCE=skip: SEC's extracted instance is not fetched (facts come from the
+        # inline document), so an inline filing with a zip costs one request.
+        self.fetch_instance = crawler_config(crawler).xbrl_instance == "fetch"
         # Accession numbers whose documents this process has asked for (at start or in a sweep).
         self.fetching: set[str] = set()
         # What to do with a filing's documents instead of passing them on, by accession number:
@@ -115,7 +119,11 @@ class DocumentsFetch:
             yield from self.fall_back(work, f"xbrl zip unusable ({error.problem})")
             return
         plan = plan_from_zip(
-            work.files, contents, image_bases=self.image_bases, store_exhibits=self.store_exhibits
+            work.files,
+            contents,
+            image_bases=self.image_bases,
+            store_exhibits=self.store_exhibits,
+            fetch_instance=self.fetch_instance,
         )
         if isinstance(plan, Fallback):
             yield from self.fall_back(work, plan.reason)
@@ -207,6 +215,7 @@ class DocumentsFetch:
             listing,
             image_bases=self.image_bases,
             store_exhibits=self.store_exhibits,
+            fetch_instance=self.fetch_instance,
         )
         self.count("filings/per_file")
         yield from self.deliver(self.documents(work, plan, requests=requests, problems=problems))

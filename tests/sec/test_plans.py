@@ -187,3 +187,18 @@ def test_in_hand_files_keep_their_bytes_until_stored():
     html = b"<html></html>"
     plan = plan_from_files(APPLE_10Q, html, None, image_bases=BASES)
     assert plan.in_hand == [InHand(HTML, "aapl-20250329.htm", APPLE_10Q.primary_url, html, [])]
+
+
+def test_with_xbrl_instance_skip_the_zip_is_the_one_request():
+    zip_bytes = (folder(APPLE_10Q) / "0000320193-25-000057-xbrl.zip").read_bytes()
+    contents = read_xbrl_zip(zip_bytes, "zip")
+    plan = plan_from_zip(APPLE_10Q, contents, image_bases=BASES, fetch_instance=False)
+    assert not isinstance(plan, Fallback)
+    assert plan.to_fetch == []
+    # File by file, the instance is neither taken from the listing nor guessed.
+    html = (folder(APPLE_10Q) / APPLE_10Q.primary_document).read_bytes()
+    for listing in (listing_of(APPLE_10Q), None):
+        plan = plan_from_files(APPLE_10Q, html, listing, image_bases=BASES, fetch_instance=False)
+        assert not [f for f in plan.to_fetch if f.sec_url.endswith("_htm.xml")]
+        with_instance = plan_from_files(APPLE_10Q, html, listing, image_bases=BASES)
+        assert [f for f in with_instance.to_fetch if f.sec_url.endswith("_htm.xml")]

@@ -72,3 +72,19 @@ def test_documents_go_to_s3_in_the_same_layout_with_checksums_and_exports(
     documents = [r for r in records if "outcomes" in r]
     assert {d["place"]["accession_number"] for d in documents} >= {"0009999001-24-000001"}
     assert all(file["data"] is None for d in documents for file in d["in_hand"])
+
+    # Facts read from the bucket as filings are stored, and the Parquet export into it.
+    with engine.connect() as conn:
+        read = conn.execute(text("SELECT count(*) FROM filings WHERE facts_count > 0")).scalar()
+    assert read
+    result = run_scrapy(["export", "--format", "parquet", "--out", "parquet"], env, tmp_path)
+    assert result.returncode == 0, result.stderr[-3000:]
+    parquet = {
+        item["Key"]
+        for page in s3_client.get_paginator("list_objects_v2").paginate(
+            Bucket=s3_bucket, Prefix="parquet/"
+        )
+        for item in page.get("Contents", [])
+    }
+    assert {key.split("/")[1] for key in parquet} == {"filings", "facts", "companies", "artifacts"}
+    assert "parquet/filings/year=2025/form_type=10-Q/part-0.parquet" in parquet

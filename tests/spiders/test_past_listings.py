@@ -16,7 +16,7 @@ from edgar_mirror.past_universe import Universe, build
 from tests.conftest import job_environment, run_scrapy
 from tests.crawling import mirror_control
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.one_database_path]
 
 QUARTERS = [
     f"/www.sec.gov/Archives/edgar/full-index/{y}/QTR{q}/xbrl.idx"

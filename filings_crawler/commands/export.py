@@ -1,0 +1,65 @@
+"""`scrapy export --format parquet --out DIR`: the dataset as Parquet files (filings_crawler/export.py)."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import date
+
+from scrapy.exceptions import UsageError
+
+from filings_crawler.cli import ExchangeCommand
+from filings_crawler.export import export_parquet
+from filings_crawler.storage.backends import Storage
+from filings_crawler.storage.local import LocalStorage
+
+FORMATS = ("parquet",)
+
+
+class Command(ExchangeCommand):
+    def syntax(self) -> str:
+        return "--format parquet --out DIR [--exchange NYSE[,NASDAQ]] [--since YYYY-MM-DD]"
+
+    def short_desc(self) -> str:
+        return "Export filings, facts, companies and artifacts as Parquet (for DuckDB, pandas...)"
+
+    def add_options(self, parser: argparse.ArgumentParser) -> None:
+        super().add_options(parser)
+        parser.add_argument("--format", default="parquet", help="parquet (the only one)")
+        parser.add_argument(
+            "--out", help="folder (with STORAGE_BACKEND=s3: key prefix in S3_BUCKET)"
+        )
+        parser.add_argument("--since", help="only filings filed on or after this date")
+
+    def execute(self, args: list[str], opts: argparse.Namespace) -> None:
+        if opts.format not in FORMATS:
+            formats = ", ".join(FORMATS)
+            raise UsageError(f"--format {opts.format!r}: the formats are {formats}", False)
+        if not opts.out:
+            raise UsageError("--out is required: the folder for the Parquet files", False)
+        try:
+            since = date.fromisoformat(opts.since) if opts.since else None
+        except ValueError as error:
+            problem = f"--since {opts.since!r} is not a date (YYYY-MM-DD)"
+            raise UsageError(problem, print_help=False) from error
+        exchanges = self.exchanges(opts)
+        storage = self.destination(opts.out)
+        with self.engine.connect() as conn:
+            result = export_parquet(conn, storage, exchanges=exchanges, since=since)
+        print(f"exported to {storage.describe()}")
+        for table, rows in result.rows.items():
+            print(f"  {table:<10} {rows:>10} rows")
+        files = ", ".join(f"{count} {outcome}" for outcome, count in sorted(result.files.items()))
+        print(f"  files: {files or 'none'}")
+
+    def destination(self, out: str) -> Storage:
+        config = self.config
+        if config.storage_backend == "s3":
+            from filings_crawler.storage.s3 import S3Storage  # noqa: PLC0415
+
+            return S3Storage(
+                bucket=config.s3_bucket,
+                prefix=out.strip("/"),
+                region=config.s3_region,
+                endpoint_url=config.aws_endpoint_url or None,
+            )
+        return LocalStorage(out)

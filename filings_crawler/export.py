@@ -1,0 +1,325 @@
+"""The dataset as Parquet for DuckDB, pandas, Polars and Spark: filings, facts, companies, artifacts.
+
+Column names and meanings follow SEC's Financial Statement Data Sets where they overlap, so code
+written for those runs on this export:
+
+- `facts` (SEC's `num`): `adsh` (accession number), `tag` (the concept's local name), `version`
+  (the taxonomy it is from, as SEC writes it, `us-gaap/2024`, or the filing's adsh for a concept of
+  the company's own), `ddate` (the period's end, or the instant, as YYYYMMDD), `qtrs` (its length
+  in quarters, rounded; 0 for an instant), `uom` (the unit: `USD`, `shares`, `USD/shares`),
+  `segments` (the dimensions as `Axis=Member;` pairs, local names, sorted; empty for none),
+  `coreg` (the co-registrant: the member of `dei:LegalEntityAxis`, else null) and `value`. Beside
+  them the project's own columns: the concept's prefix and namespace, the value as text (text
+  facts too, with `is_numeric` false), `is_nil`, the period's start and end, the dimensions as
+  written, `decimals`, and the filing's CIK.
+- `filings` (SEC's `sub`): `adsh`, `cik`, `name`, `form`, `period` (the report date, YYYYMMDD),
+  `fy` and `fp` (the cover's fiscal year and period focus), `filed` (YYYYMMDD), `accepted` (the
+  acceptance time, a true instant), and the point-in-time `exchange` and `ticker` (what the
+  filing's cover declares, else the company's), with the project's own columns.
+- `companies` and `artifacts`: the tables as they are.
+
+Filings and facts are partitioned by filing year and form (`year=2024/form_type=10-K_A/`, the
+form with `/` written `_`; the `form` column keeps SEC's), artifacts by year. Every file is written
+whole through the store (storage/): on disk to a temporary name, then renamed, so a reader never
+takes a half-written file; on S3 in one PUT. A file whose bytes would not change is not written
+again (pyarrow writes the same bytes for the same rows), so a rerun with no change rewrites
+nothing.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+from sqlalchemy import Connection, text
+
+from filings_crawler.storage.backends import Storage
+
+# Rows fetched from PostgreSQL and written as one Parquet row group at a time.
+BATCH = 50_000
+
+# The partitions: each (filing year, form) of the filings in scope.
+_PARTITIONS = """
+SELECT DISTINCT extract(year FROM f.filing_date)::int AS year, f.form
+FROM filings f
+JOIN companies c ON c.cik = f.cik
+WHERE {where}
+ORDER BY year, f.form
+"""
+_IN_YEAR = "f.filing_date >= make_date(:year, 1, 1) AND f.filing_date < make_date(:year + 1, 1, 1)"
+
+_FILINGS = """
+SELECT f.accession_number AS adsh, f.cik, c.name, f.form,
+       to_char(f.report_date, 'YYYYMMDD')::int AS period,
+       fy.value_text AS fy, fp.value_text AS fp,
+       to_char(f.filing_date, 'YYYYMMDD')::int AS filed,
+       f.acceptance_datetime AS accepted,
+       coalesce(f.exchanges_declared[1], c.exchange) AS exchange,
+       coalesce(f.symbols_declared[1], c.primary_ticker) AS ticker,
+       f.filing_date, f.report_date, f.primary_document, f.is_inline_xbrl,
+       f.exchanges_declared, f.symbols_declared, f.facts_count, f.facts_error,
+       c.exchange AS company_exchange, c.listed_in_past
+FROM filings f
+JOIN companies c ON c.cik = f.cik
+LEFT JOIN LATERAL (
+    SELECT value_text FROM facts x WHERE x.filing_id = f.id
+      AND x.concept_name = 'DocumentFiscalYearFocus' AND x.dimensions = '[]' LIMIT 1) fy ON true
+LEFT JOIN LATERAL (
+    SELECT value_text FROM facts x WHERE x.filing_id = f.id
+      AND x.concept_name = 'DocumentFiscalPeriodFocus' AND x.dimensions = '[]' LIMIT 1) fp ON true
+WHERE {where}
+ORDER BY f.filing_date, f.accession_number
+"""
+
+_FACTS = """
+SELECT f.accession_number AS adsh, f.cik, f.form, f.filing_date,
+       x.concept_prefix, x.concept_name, x.namespace, x.value_text, x.value_numeric,
+       x.is_numeric, x.is_nil, x.unit, x.period_instant, x.period_start, x.period_end,
+       x.dimensions::text AS dimensions, x.decimals
+FROM facts x
+JOIN filings f ON f.id = x.filing_id
+JOIN companies c ON c.cik = f.cik
+WHERE {where}
+ORDER BY f.filing_date, f.accession_number, x.id
+"""
+
+_COMPANIES = """
+SELECT cik, name, tickers, primary_ticker, exchange, listed_in_past, sec_exchanges, entity_type,
+       sic, sic_description, state_of_incorporation, fiscal_year_end
+FROM companies c
+WHERE c.cik IN (SELECT f.cik FROM filings f JOIN companies c ON c.cik = f.cik WHERE {where})
+ORDER BY cik
+"""
+
+_ARTIFACTS = """
+SELECT f.accession_number AS adsh, f.filing_date, a.kind, a.sec_url, a.storage_path, a.sha256,
+       a.bytes, a.status, a.attempts, a.last_error, a.downloaded_at
+FROM artifacts a
+JOIN filings f ON f.id = a.filing_id
+JOIN companies c ON c.cik = f.cik
+WHERE {where}
+ORDER BY f.filing_date, f.accession_number, a.sec_url
+"""
+
+_TEXT, _DATE = pa.string(), pa.date32()
+_INSTANT = pa.timestamp("us", tz="UTC")
+# FSDS keeps `value` as DECIMAL(28,4); facts carry up to 10 decimal places here.
+VALUE = pa.decimal128(38, 10)
+_TEN_PLACES = Decimal("1e-10")
+
+# Fixed per table: every file of a table has the same schema, whatever its rows hold (a column
+# null in one partition would otherwise be typed "null" there, and readers refuse to combine).
+SCHEMAS = {
+    "filings": pa.schema(
+        [
+            ("adsh", _TEXT),
+            ("cik", pa.int64()),
+            ("name", _TEXT),
+            ("form", _TEXT),
+            ("period", pa.int32()),
+            ("fy", _TEXT),
+            ("fp", _TEXT),
+            ("filed", pa.int32()),
+            ("accepted", _INSTANT),
+            ("exchange", _TEXT),
+            ("ticker", _TEXT),
+            ("filing_date", _DATE),
+            ("report_date", _DATE),
+            ("primary_document", _TEXT),
+            ("is_inline_xbrl", pa.bool_()),
+            ("exchanges_declared", pa.list_(_TEXT)),
+            ("symbols_declared", pa.list_(_TEXT)),
+            ("facts_count", pa.int32()),
+            ("facts_error", _TEXT),
+            ("company_exchange", _TEXT),
+            ("listed_in_past", pa.bool_()),
+        ]
+    ),
+    "facts": pa.schema(
+        [
+            ("adsh", _TEXT),
+            ("tag", _TEXT),
+            ("version", _TEXT),
+            ("ddate", pa.int32()),
+            ("qtrs", pa.int32()),
+            ("uom", _TEXT),
+            ("segments", _TEXT),
+            ("coreg", _TEXT),
+            ("value", VALUE),
+            ("cik", pa.int64()),
+            ("form", _TEXT),
+            ("filing_date", _DATE),
+            ("concept_prefix", _TEXT),
+            ("namespace", _TEXT),
+            ("value_text", _TEXT),
+            ("is_numeric", pa.bool_()),
+            ("is_nil", pa.bool_()),
+            ("period_instant", _DATE),
+            ("period_start", _DATE),
+            ("period_end", _DATE),
+            ("dimensions", _TEXT),
+            ("decimals", pa.int32()),
+        ]
+    ),
+    "companies": pa.schema(
+        [
+            ("cik", pa.int64()),
+            ("name", _TEXT),
+            ("tickers", pa.list_(_TEXT)),
+            ("primary_ticker", _TEXT),
+            ("exchange", _TEXT),
+            ("listed_in_past", pa.bool_()),
+            ("sec_exchanges", pa.list_(_TEXT)),
+            ("entity_type", _TEXT),
+            ("sic", _TEXT),
+            ("sic_description", _TEXT),
+            ("state_of_incorporation", _TEXT),
+            ("fiscal_year_end", _TEXT),
+        ]
+    ),
+    "artifacts": pa.schema(
+        [
+            ("adsh", _TEXT),
+            ("filing_date", _DATE),
+            ("kind", _TEXT),
+            ("sec_url", _TEXT),
+            ("storage_path", _TEXT),
+            ("sha256", _TEXT),
+            ("bytes", pa.int64()),
+            ("status", _TEXT),
+            ("attempts", pa.int32()),
+            ("last_error", _TEXT),
+            ("downloaded_at", _INSTANT),
+        ]
+    ),
+}
+
+_VERSION = re.compile(r"^https?://(?:fasb\.org|xbrl\.sec\.gov|xbrl\.fasb\.org)/([\w-]+)/(\d{4})")
+
+
+@dataclass
+class ExportResult:
+    """What an export wrote: rows per table, and files created, replaced or left unchanged."""
+
+    rows: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    files: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+
+
+def export_parquet(
+    conn: Connection,
+    storage: Storage,
+    *,
+    exchanges: Sequence[str] | None = None,
+    since: date | None = None,
+) -> ExportResult:
+    """Write the four tables under `storage` (see the module's docstring)."""
+    where, params = _scope(exchanges, since)
+    export = _Export(conn, storage)
+    partitions = conn.execute(text(_PARTITIONS.format(where=where)), params).all()
+    for year, form in partitions:
+        # One partition at a time, its rows in batches: memory is a batch of rows and one
+        # partition's compressed bytes, whatever the size of the dataset.
+        folder = f"year={year}/form_type={form.replace('/', '_')}"
+        scope = f"{where} AND {_IN_YEAR} AND f.form = :form"
+        scoped = {**params, "year": year, "form": form}
+        export.file("filings", folder, _FILINGS.format(where=scope), scoped)
+        export.file("facts", folder, _FACTS.format(where=scope), scoped, fsds_fact)
+    export.file("companies", "", _COMPANIES.format(where=where), params)
+    for year in sorted({year for year, _ in partitions}):
+        scope = f"{where} AND {_IN_YEAR}"
+        export.file(
+            "artifacts", f"year={year}", _ARTIFACTS.format(where=scope), params | {"year": year}
+        )
+    return export.result
+
+
+def fsds_fact(row: dict[str, Any]) -> dict[str, Any]:
+    """A fact with SEC's Financial Statement Data Sets columns beside the project's own."""
+    dimensions = [tuple(pair) for pair in json.loads(row["dimensions"])]
+    end = row["period_end"] or row["period_instant"]
+    start = row["period_start"]
+    match = _VERSION.match(row["namespace"])
+    row.update(
+        tag=row["concept_name"],
+        version=f"{match[1]}/{match[2]}" if match else row["adsh"],
+        ddate=int(end.strftime("%Y%m%d")) if end else None,
+        qtrs=round((end - start).days / 91.31) if start and end else 0,
+        uom=row["unit"],
+        # Sorted by axis: a filing's order of axes is not part of the fact.
+        segments="".join(
+            f"{axis}={member};"
+            for axis, member in sorted(
+                (_local(axis), _local(member))
+                for axis, member in dimensions
+                if axis != "dei:LegalEntityAxis"
+            )
+        ),
+        coreg=next(
+            (_local(member) for axis, member in dimensions if axis == "dei:LegalEntityAxis"),
+            None,
+        ),
+        value=None
+        if row["value_numeric"] is None
+        else Decimal(row["value_numeric"]).quantize(_TEN_PLACES),
+    )
+    return row
+
+
+def _local(qname: str) -> str:
+    return qname.rsplit(":", 1)[-1]
+
+
+def _scope(exchanges: Sequence[str] | None, since: date | None) -> tuple[str, dict[str, Any]]:
+    conditions: list[str] = ["true"]
+    params: dict[str, Any] = {}
+    if exchanges is not None:
+        conditions.append("c.exchange = ANY(:exchanges)")
+        params["exchanges"] = list(exchanges)
+    if since is not None:
+        conditions.append("f.filing_date >= :since")
+        params["since"] = since
+    return " AND ".join(conditions), params
+
+
+@dataclass
+class _Export:
+    conn: Connection
+    storage: Storage
+    result: ExportResult = field(default_factory=ExportResult)
+
+    def file(
+        self,
+        table: str,
+        folder: str,
+        query: str,
+        params: dict[str, Any],
+        convert: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
+    ) -> None:
+        """`{table}/{folder}/part-0.parquet`, from the rows of `query`, streamed in batches."""
+        options = self.conn.execution_options(stream_results=True, yield_per=BATCH)
+        rows = options.execute(text(query), params)
+        schema = SCHEMAS[table]
+        buffer = io.BytesIO()
+        written = 0
+        with pq.ParquetWriter(buffer, schema, compression="zstd") as writer:
+            for batch in rows.partitions():
+                records = [dict(row._mapping) for row in batch]
+                if convert is not None:
+                    records = [convert(record) for record in records]
+                # A row group per batch: the same rows give the same bytes on every run.
+                writer.write_table(pa.Table.from_pylist(records, schema=schema))
+                written += len(records)
+        self.result.rows[table] += written
+        if written:
+            path = "/".join(part for part in (table, folder, "part-0.parquet") if part)
+            stored = self.storage.write(path, buffer.getvalue())
+            self.result.files[stored.outcome] += 1

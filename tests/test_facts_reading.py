@@ -1,0 +1,103 @@
+"""A stored filing's facts read into `facts`: SEC's real instance, and bad XBRL refused per filing."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import Engine, text
+
+from filings_crawler.db.facts import stored_xbrl
+from filings_crawler.db.filings import upsert_filings
+from filings_crawler.facts import record_filing_facts
+from filings_crawler.storage.local import LocalStorage
+from tests.records import filing
+from tests.sample_files import sample_bytes
+
+INSTANCE = "www.sec.gov/Archives/edgar/data/320193/000032019325000057/aapl-20250329_htm.xml"
+BOMB = b"""<?xml version="1.0"?>
+<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>
+<xbrli:xbrl xmlns:xbrli="http://www.xbrl.org/2003/instance">&lol2;</xbrli:xbrl>"""
+
+
+def stored_instance(engine: Engine, storage: LocalStorage, body: bytes) -> None:
+    """Apple's 10-Q, its instance stored with `body` as its bytes."""
+    storage.write("NASDAQ/aapl/2025/aapl-20250329_htm.xml", body)
+    with engine.begin() as conn:
+        conn.execute(
+            text("INSERT INTO companies (cik, name, exchange) VALUES (320193, 'Apple', 'NASDAQ')")
+        )
+        upsert_filings(conn, [filing(320193, queued=False, filing_date=date(2025, 5, 2))])
+        conn.execute(
+            text(
+                "INSERT INTO artifacts (filing_id, kind, sec_url, status, attempts, storage_path, "
+                "sha256, bytes, downloaded_at) SELECT id, 'xbrl', :url, 'downloaded', 1, :path, "
+                ":sha, 1, now() FROM filings"
+            ),
+            {
+                "url": "https://" + INSTANCE,
+                "path": "NASDAQ/aapl/2025/aapl-20250329_htm.xml",
+                "sha": "a" * 64,
+            },
+        )
+
+
+def read(engine: Engine, storage: LocalStorage) -> int | str:
+    with engine.connect() as conn:
+        [stored] = stored_xbrl(conn)
+    return record_filing_facts(engine, storage, stored)
+
+
+def test_apples_instance_gives_its_facts_once_each_and_a_rerun_the_same(engine, tmp_path):
+    storage = LocalStorage(tmp_path)
+    stored_instance(engine, storage, sample_bytes(INSTANCE))
+    assert read(engine, storage) == 700  # 760 fact elements, 60 of them duplicates
+    with engine.connect() as conn:
+        revenue = conn.execute(
+            text(
+                "SELECT value_numeric, unit, period_start, period_end FROM facts "
+                "WHERE concept_name = 'RevenueFromContractWithCustomerExcludingAssessedTax' "
+                "AND dimensions = '[]' AND period_start = '2024-12-29'"
+            )
+        ).one()
+        source, count, error = conn.execute(
+            text("SELECT facts_source, facts_count, facts_error FROM filings")
+        ).one()
+        with engine.connect() as again:
+            [stored] = stored_xbrl(again, unread_only=False)
+    assert revenue == (95359000000, "USD", date(2024, 12, 29), date(2025, 3, 29))
+    assert (source, count, error) == ("NASDAQ/aapl/2025/aapl-20250329_htm.xml", 700, None)
+    assert record_filing_facts(engine, storage, stored) == 700
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM facts")).scalar_one() == 700
+
+
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [
+        (sample_bytes(INSTANCE)[:200_000], "not well-formed"),
+        (b"%PDF-1.4 not xml at all", "not well-formed"),
+        (BOMB, "DTD"),
+        (b"", "empty"),
+    ],
+    ids=["truncated", "not-xml", "entity-bomb", "empty"],
+)
+def test_bad_xbrl_is_refused_for_its_filing_with_the_reason(engine, tmp_path, body, reason):
+    storage = LocalStorage(tmp_path)
+    stored_instance(engine, storage, body)
+    result = read(engine, storage)
+    assert isinstance(result, str)
+    with engine.connect() as conn:
+        error = conn.execute(text("SELECT facts_error FROM filings")).scalar_one()
+        assert conn.execute(text("SELECT count(*) FROM facts")).scalar_one() == 0
+    assert error == result
+    assert reason.lower() in error.lower(), error
+
+
+def test_a_file_missing_from_the_store_is_a_reason_too(engine, tmp_path):
+    storage = LocalStorage(tmp_path)
+    stored_instance(engine, storage, sample_bytes(INSTANCE))
+    (tmp_path / "NASDAQ/aapl/2025/aapl-20250329_htm.xml").unlink()
+    result = read(engine, storage)
+    assert isinstance(result, str)
+    assert "missing from the store" in result
