@@ -75,9 +75,7 @@ def crawl(work: Path, root: Path, mode: str) -> Measured:
         bench = Bench(folder, mirror, database_url)
         bench.env["XBRL_INSTANCE"] = mode
         unlimited = ("-s", "BENCHMARK_UNLIMITED_RATE=true")
-        bench.scrapy("initdb")
-        bench.scrapy("crawl", "tickers", *unlimited)
-        bench.scrapy("crawl", "listings_ref", "-s", f"LISTINGS_REF_DIR={folder / 'listings_ref'}")
+        bench.load_universe(*unlimited)
         bench.scrapy("crawl", "backfill", "-a", "download=no", *unlimited)
         job = bench.scrapy("crawl", "documents", *unlimited)
         stats = job.stats

@@ -58,9 +58,7 @@ def main() -> int:
     database_url = database(work)
     with run_mirror_process(universe.root) as mirror:
         bench = Bench(work, mirror, database_url)
-        bench.scrapy("initdb")
-        bench.scrapy("crawl", "tickers")
-        bench.scrapy("crawl", "listings_ref", "-s", f"LISTINGS_REF_DIR={work / 'listings_ref'}")
+        bench.load_universe()
         bench.mirror_reset()
         job = bench.scrapy("crawl", "past_listings")
         records = bench.mirror_log()

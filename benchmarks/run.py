@@ -105,6 +105,13 @@ class Bench:
             raise SystemExit(f"`scrapy {' '.join(args)}` failed ({process.returncode}); see {log}")
         return Job(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, stats)
 
+    def load_universe(self, *options: str) -> None:
+        """A database made and the universe read from the mirror: initdb, tickers, listings_ref."""
+        self.scrapy("initdb")
+        self.scrapy("crawl", "tickers", *options)
+        listings = f"LISTINGS_REF_DIR={self.work / 'listings_ref'}"
+        self.scrapy("crawl", "listings_ref", "-s", listings)
+
     def last_stats(self) -> dict[str, Any]:
         with psycopg.connect(self.database_url.replace("+psycopg", "")) as conn:
             row = conn.execute(
@@ -313,9 +320,7 @@ def main() -> int:
     database_url = database(work)
     with run_mirror_process(universe_dir) as mirror:
         bench = Bench(work, mirror, database_url)
-        bench.scrapy("initdb")
-        bench.scrapy("crawl", "tickers", "-s", "BENCHMARK_UNLIMITED_RATE=true")
-        bench.scrapy("crawl", "listings_ref", "-s", f"LISTINGS_REF_DIR={work / 'listings_ref'}")
+        bench.load_universe("-s", "BENCHMARK_UNLIMITED_RATE=true")
         discovery(bench, universe)
         _, per_filing = downloads(bench, universe)
         rate = throttled(bench, args.throttled_seconds)

@@ -66,9 +66,7 @@ def main() -> int:
     with run_mirror_process(root) as mirror:
         bench = Bench(work, mirror, database_url)
         bench.env["SEC_BUDGET_URL"] = args.redis
-        bench.scrapy("initdb")
-        bench.scrapy("crawl", "tickers")
-        bench.scrapy("crawl", "listings_ref", "-s", f"LISTINGS_REF_DIR={work / 'listings_ref'}")
+        bench.load_universe()
         bench.scrapy(
             "crawl",
             "backfill",

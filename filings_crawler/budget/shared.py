@@ -176,21 +176,15 @@ class SharedWindow:
         """(0, permit) when granted: the request counts as sent now until `confirm(permit)`;
         else (seconds to wait, None)."""
         self.round_trips += 1
-        member = f"{self.priority}:{uuid.uuid4().hex}"
+        token = uuid.uuid4().hex
         granted, wait_us = await self.permit(
             keys=list(self.keys.all),
-            args=[
-                self.rate,
-                self.margin,
-                self.priority,
-                member.split(":", 1)[1],
-                WAITING_MARK_MS,
-                LOWER_SHARE,
-            ],
+            args=[self.rate, self.margin, self.priority, token, WAITING_MARK_MS, LOWER_SHARE],
         )
         if granted:
             self.granted += 1
-            return 0.0, member
+            # The member the script added to the pending set: its class, then the token.
+            return 0.0, f"{self.priority}:{token}"
         return max(int(wait_us), 1) / 1_000_000, None
 
     async def confirm(self, permit: str) -> None:

@@ -56,11 +56,12 @@ class Command(ScrapyCrawlCommand):
                 store.check_writable()
         except StorageError as error:
             fail([f"{error}: the crawl would store nothing (check STORAGE_ROOT and its rights)"])
-        if getattr(spidercls, "uses_sec_budget", False) and config.sec_budget_url:
+        uses_sec_budget = getattr(spidercls, "uses_sec_budget", False)
+        if uses_sec_budget and config.sec_budget_url:
             # The budget is shared in Redis: any number of crawls may run, and no lock is taken.
             if problem := check_reachable(config.sec_budget_url):
                 fail([f"{problem}: start Redis, or unset SEC_BUDGET_URL for a crawl of its own"])
-        elif getattr(spidercls, "uses_sec_budget", False):
+        elif uses_sec_budget:
             wait = self.settings.getfloat("SEC_LOCK_WAIT")
             try:
                 hold_sec_budget(engine, wait_seconds=wait)
