@@ -85,6 +85,15 @@ class ProjectCommand(ScrapyCommand):
         super().process_options(args, opts)
         assert self.settings is not None
         name = type(self).__module__.rsplit(".", 1)[-1]
+        if args:
+            # Project commands take options only (Scrapy passes on what its parser did not
+            # know): a word left over is a mistyped or unknown option, refused, not ignored.
+            logs.configure_from_settings(self.settings, job=name)
+            fail(
+                [
+                    f"scrapy {name} does not take {' '.join(args)}; `scrapy {name} -h` lists its options"
+                ]
+            )
         self.config, self.engine = prepare_job(
             self.settings,
             name,

@@ -8,8 +8,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from textwrap import shorten
 
-from scrapy.exceptions import UsageError
-
 from filings_crawler.cli import ProjectCommand, fail
 from filings_crawler.db.coverage import Coverage, CoverageRow, load_coverage, load_runs
 from filings_crawler.reports import human_bytes, percent, plural
@@ -35,8 +33,6 @@ class Command(ProjectCommand):
         )
 
     def execute(self, args: list[str], opts: argparse.Namespace) -> None:
-        if args:
-            raise UsageError(f"unexpected arguments: {' '.join(args)}")
         # One snapshot: crawls write while this reads, and the totals must add up.
         with (
             self.engine.connect().execution_options(isolation_level="REPEATABLE READ") as conn,

@@ -33,9 +33,13 @@ class Command(ExchangeCommand):
     def execute(self, args: list[str], opts: argparse.Namespace) -> None:
         if opts.format not in FORMATS:
             formats = ", ".join(FORMATS)
-            raise UsageError(f"--format {opts.format!r}: the formats are {formats}", False)
+            raise UsageError(
+                f"--format {opts.format!r}: the formats are {formats}", print_help=False
+            )
         if not opts.out:
-            raise UsageError("--out is required: the folder for the Parquet files", False)
+            raise UsageError(
+                "--out is required: the folder for the Parquet files", print_help=False
+            )
         try:
             since = date.fromisoformat(opts.since) if opts.since else None
         except ValueError as error:

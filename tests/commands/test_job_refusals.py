@@ -152,3 +152,27 @@ def test_an_unknown_name_is_refused_before_any_request(
     assert result.returncode == 2, result.stderr
     assert result.stderr.strip() == f"filings_crawler: {line}"
     assert mirror_request_count(mirror_url) == before
+
+
+@pytest.mark.parametrize(
+    "job",
+    [
+        ["status", "--bogus"],
+        ["facts", "--agian"],
+        ["export", "--format", "parquet", "--out", "out", "extra"],
+        ["verify", "--fx"],
+        ["initdb", "now"],
+    ],
+    ids=lambda job: job[0],
+)
+def test_a_project_command_refuses_what_it_does_not_take(database_url, mirror_url, tmp_path, job):
+    env = job_environment(database_url, mirror_url, tmp_path)
+    result = run_scrapy(job, env, cwd=tmp_path)
+    assert result.returncode == 2, result.stderr
+    name, unknown = job[0], job[-1]
+    line = f"scrapy {name} does not take {unknown}; `scrapy {name} -h` lists its options"
+    assert result.stderr.strip() == f"filings_crawler: {line}"
+    # Into the job's log file too, and nothing else was done: no export folder.
+    [log_file] = (tmp_path / "logs").glob(f"{name}-*.log")
+    assert [json.loads(entry)["message"] for entry in log_file.read_text().splitlines()] == [line]
+    assert not (tmp_path / "out").exists()
