@@ -25,7 +25,16 @@ logger = logging.getLogger(__name__)
 
 
 class Unreadable(Exception):
-    """The filing's facts cannot be read; the message says why (one line)."""
+    """The filing's facts cannot be read; the message says why (one line).
+
+    `lasting` is False when the store failed, not the document (a file missing, a read refused;
+    a wrong STORAGE_ROOT gives that for every filing): the filing is asked again by the next
+    `scrapy facts`, where a document that is not XBRL is not.
+    """
+
+    def __init__(self, reason: str, *, lasting: bool = True):
+        super().__init__(reason)
+        self.lasting = lasting
 
 
 def read_facts(storage: Storage, stored: StoredXbrl) -> tuple[str, Facts]:
@@ -40,9 +49,9 @@ def read_facts(storage: Storage, stored: StoredXbrl) -> tuple[str, Facts]:
     try:
         body = storage.read(path)
     except StorageError as error:
-        raise Unreadable(f"{path}: {error}") from error
+        raise Unreadable(f"{path}: {error}", lasting=False) from error
     if body is None:
-        raise Unreadable(f"{path}: missing from the store (scrapy verify --fix)")
+        raise Unreadable(f"{path}: missing from the store (scrapy verify --fix)", lasting=False)
     try:
         return path, parse(body, path)
     except FormatError as error:
@@ -56,7 +65,11 @@ def record_filing_facts(engine: Engine, storage: Storage, stored: StoredXbrl) ->
     except Unreadable as error:
         with engine.begin() as conn:
             record_facts_error(
-                conn, stored.filing_id, stored.instance_path or stored.html_path, str(error)
+                conn,
+                stored.filing_id,
+                stored.instance_path or stored.html_path,
+                str(error),
+                lasting=error.lasting,
             )
         logger.warning(
             "%s: XBRL facts not read: %s",

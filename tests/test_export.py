@@ -156,6 +156,20 @@ def test_facts_export_and_the_documented_queries(engine, database_url, mirror_ur
         for query in queries:
             results.append(db.execute(query.replace("data/export", str(out))).fetchall())
     revenue, balance_sheet, coverage = results
+
+    # A store that fails half-way (a file where the facts folder goes): exit 1 with the reason
+    # last; what was written is whole, and nothing half-written is left.
+    blocked = tmp_path / "blocked"
+    blocked.mkdir()
+    (blocked / "facts").write_text("in the way")
+    stopped = run_scrapy(["export", "--format", "parquet", "--out", str(blocked)], env, tmp_path)
+    assert stopped.returncode == 1, stopped.stderr[-3000:]
+    last = stopped.stderr.strip().splitlines()[-1]
+    assert last.startswith("filings_crawler: export stopped: cannot write 'facts/year="), last
+    assert list(blocked.rglob("*.parquet"))
+    for written in blocked.rglob("*.parquet"):
+        pq.read_metadata(written)  # whole
+    assert not [p for p in blocked.rglob("*") if p.name.startswith(".") or ".tmp" in p.name]
     # Apple's fiscal 2024 revenue, from its 10-K of 2024-11-01.
     fiscal_2024 = (
         "Apple Inc.",
@@ -176,3 +190,16 @@ def test_a_bad_export_request_is_one_line(engine, database_url, mirror_url, tmp_
     # The message itself (not a tuple's repr), after the program's name.
     last = result.stderr.strip().splitlines()[-1]
     assert last.endswith(": error: --format 'csv': the formats are parquet"), last
+
+
+def test_an_export_to_a_folder_it_cannot_write_is_one_line(
+    engine, database_url, mirror_url, tmp_path
+):
+    env = job_environment(database_url, mirror_url, tmp_path)
+    result = run_scrapy(
+        ["export", "--format", "parquet", "--out", "/proc/no-export"], env, tmp_path
+    )
+    assert result.returncode == 2, result.stderr
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith("filings_crawler: cannot write under /proc/no-export"), line
+    assert line.endswith("nothing exported (check --out and its rights)"), line

@@ -101,3 +101,17 @@ def test_a_file_missing_from_the_store_is_a_reason_too(engine, tmp_path):
     result = read(engine, storage)
     assert isinstance(result, str)
     assert "missing from the store" in result
+    # The store's failure, not the document's: the next run asks again, and reads it once there.
+    storage.write("NASDAQ/aapl/2025/aapl-20250329_htm.xml", sample_bytes(INSTANCE))
+    assert read(engine, storage) == 700
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT facts_error FROM filings")).scalar_one() is None
+
+
+def test_bad_xbrl_is_not_read_again_unless_asked(engine, tmp_path):
+    storage = LocalStorage(tmp_path)
+    stored_instance(engine, storage, b"%PDF-1.4 not xml at all")
+    assert isinstance(read(engine, storage), str)
+    with engine.connect() as conn:
+        assert stored_xbrl(conn) == []
+        assert len(stored_xbrl(conn, unread_only=False)) == 1

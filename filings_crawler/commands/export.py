@@ -7,9 +7,9 @@ from datetime import date
 
 from scrapy.exceptions import UsageError
 
-from filings_crawler.cli import ExchangeCommand
+from filings_crawler.cli import EXIT_STOPPED, ExchangeCommand, fail
 from filings_crawler.export import export_parquet
-from filings_crawler.storage.backends import Storage
+from filings_crawler.storage.backends import Storage, StorageError
 from filings_crawler.storage.local import LocalStorage
 
 FORMATS = ("parquet",)
@@ -47,8 +47,16 @@ class Command(ExchangeCommand):
             raise UsageError(problem, print_help=False) from error
         exchanges = self.exchanges(opts)
         storage = self.destination(opts.out)
-        with self.engine.connect() as conn:
-            result = export_parquet(conn, storage, exchanges=exchanges, since=since)
+        try:
+            storage.check_writable()
+        except StorageError as error:
+            fail([f"{error}: nothing exported (check --out and its rights)"])
+        try:
+            with self.engine.connect() as conn:
+                result = export_parquet(conn, storage, exchanges=exchanges, since=since)
+        except StorageError as error:
+            # Each file is whole or absent: what was written stays, a rerun finishes the rest.
+            fail([f"export stopped: {error}"], status=EXIT_STOPPED)
         print(f"exported to {storage.describe()}")
         for table, rows in result.rows.items():
             print(f"  {table:<10} {rows:>10} rows")

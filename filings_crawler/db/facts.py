@@ -64,12 +64,19 @@ def replace_facts(conn: Connection, filing_id: int, source: str, found: Sequence
     return len(rows)
 
 
-def record_facts_error(conn: Connection, filing_id: int, source: str | None, error: str) -> None:
-    """The filing's facts could not be read: why, kept with the filing (its old facts stay)."""
+def record_facts_error(
+    conn: Connection, filing_id: int, source: str | None, error: str, *, lasting: bool
+) -> None:
+    """The filing's facts could not be read: why, kept with the filing (its old facts stay).
+    Not `lasting` (the store failed, not the document): left unread, to be asked again."""
     conn.execute(
         update(filings)
         .where(filings.c.id == filing_id)
-        .values(facts_read_at=func.now(), facts_source=source, facts_error=error[:2000])
+        .values(
+            facts_read_at=func.now() if lasting else None,
+            facts_source=source,
+            facts_error=error[:2000],
+        )
     )
 
 
