@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import signal
 import sys
 import threading
@@ -32,6 +33,13 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "--latency-ms", type=float, default=0.0, help="delay added before every response"
     )
     parser.add_argument(
+        "--arrival-delay-ms",
+        type=float,
+        default=0.0,
+        help="delay each request by a random 0..N ms before it arrives (as SEC counts it): the "
+        "network between a crawler and SEC, which bunches requests that left evenly spaced",
+    )
+    parser.add_argument(
         "--enforce-rate",
         type=float,
         default=None,
@@ -49,6 +57,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         parser.error(f"--port must be 0..65535, not {args.port}")
     if args.latency_ms < 0:
         parser.error(f"--latency-ms must not be negative, not {args.latency_ms}")
+    if args.arrival_delay_ms < 0:
+        parser.error(f"--arrival-delay-ms must not be negative, not {args.arrival_delay_ms}")
     try:
         args.fault_plan = fault_plan(args)
     except ValueError as error:
@@ -94,6 +104,14 @@ def add_fault_arguments(parser: argparse.ArgumentParser) -> None:
     faults.add_argument(
         "--gzip-bomb-bytes", type=int, default=None, help="inflated size of a gzip_bomb body"
     )
+    faults.add_argument(
+        "--fault-aimed",
+        action="append",
+        default=[],
+        metavar="JSON",
+        help='a fault aimed at a kind of request, as JSON: {"path": "xbrl[.]zip$", "kind": '
+        '"reset", "times": 1} (see edgar_mirror.faults.AimedFault); repeatable',
+    )
 
 
 def fault_plan(args: argparse.Namespace) -> FaultPlan:
@@ -120,6 +138,8 @@ def fault_plan(args: argparse.Namespace) -> FaultPlan:
         overrides[path] = kind
     if overrides:
         settings["overrides"] = overrides
+    if args.fault_aimed:
+        settings["aimed"] = [json.loads(rule) for rule in args.fault_aimed]
     return FaultPlan.from_dict(settings)
 
 
@@ -150,6 +170,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         root,
         port=args.port,
         latency=args.latency_ms / 1000,
+        arrival_delay=args.arrival_delay_ms / 1000,
         policy=policy,
         faults=args.fault_plan,
     ) as mirror:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import math
 import random
+import re
 import threading
 import zlib
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from http import HTTPStatus
@@ -18,9 +20,11 @@ TRUNCATE = "truncate"
 SLOW = "slow"
 GZIP_BOMB = "gzip_bomb"
 NOT_FOUND = "not_found"
+# SEC's block page (403, "Request Rate Threshold Exceeded"), for one request: a block as a fault.
+BLOCK = "block"
 # Random faults are drawn in this order, each taking the next slice of [0, 1).
 RANDOM_FAULTS = (ERROR, RESET, TRUNCATE, SLOW)
-FAULT_KINDS = (*RANDOM_FAULTS, GZIP_BOMB, NOT_FOUND)
+FAULT_KINDS = (*RANDOM_FAULTS, GZIP_BOMB, NOT_FOUND, BLOCK)
 
 # Kept in step with responder.SEC_HOSTS (a test checks); importing it would be circular.
 DEFAULT_HOSTS = frozenset({"www.sec.gov", "data.sec.gov"})
@@ -29,6 +33,50 @@ DEFAULT_GZIP_BOMB_BYTES = 600 * 1000 * 1000
 # Rates given as decimals (0.1 + 0.2 ...) may sum to 1 plus a rounding error; that is still 1.
 _RATE_SUM_TOLERANCE = 1e-9
 _ZEROS = bytes(1 << 20)
+
+
+@dataclass(frozen=True)
+class AimedFault:
+    """A fault aimed at one kind of request: those whose path (`/host/path...`) matches `path`, a
+    regular expression searched in it.
+
+    With `times`, the first `times` requests for each such URL get the fault and the next ones are
+    answered normally: each retry meets SEC as it recovers, so a crawl that retries loses nothing
+    and one that drops a retry is caught. With `rate`, that fraction of them gets it (drawn from
+    a generator of its own, seeded from the plan's seed, so the plan's random faults stay as they
+    were). `status` is an error's (default 503); a slow answer waits the plan's `slow_seconds`.
+    """
+
+    path: str
+    kind: str
+    times: int = 0
+    rate: float = 0.0
+    status: int = 503
+    # At most this many faults from the rule in all (0: no cap): SEC's block page on the first
+    # request of a kind, say, without a block for every URL.
+    limit: int = 0
+
+    def __post_init__(self) -> None:
+        try:
+            re.compile(self.path)
+        except (re.error, TypeError) as error:
+            raise ValueError(
+                f"aimed path must be a regular expression, not {self.path!r}"
+            ) from error
+        if self.kind not in FAULT_KINDS:
+            raise ValueError(
+                f"aimed kind must be one of {', '.join(FAULT_KINDS)}, not {self.kind!r}"
+            )
+        if isinstance(self.times, bool) or not isinstance(self.times, int) or self.times < 0:
+            raise ValueError(f"aimed times must be an integer >= 0, not {self.times!r}")
+        if not _is_number(self.rate) or not 0 <= self.rate <= 1:
+            raise ValueError(f"aimed rate must be a number within [0, 1], not {self.rate!r}")
+        if (self.times > 0) == (self.rate > 0):
+            raise ValueError(f"an aimed fault takes times or rate, one of them: {self.path!r}")
+        if isinstance(self.limit, bool) or not isinstance(self.limit, int) or self.limit < 0:
+            raise ValueError(f"aimed limit must be an integer >= 0, not {self.limit!r}")
+        if not isinstance(self.status, int) or not 400 <= self.status <= 599:
+            raise ValueError(f"aimed status must be an HTTP error status, not {self.status!r}")
 
 
 @dataclass(frozen=True)
@@ -50,6 +98,9 @@ class FaultPlan:
     hosts: frozenset[str] = DEFAULT_HOSTS
     overrides: dict[str, str] = field(default_factory=dict)
     gzip_bomb_bytes: int = DEFAULT_GZIP_BOMB_BYTES
+    # Faults aimed at kinds of requests, on any mirrored host; the first rule that strikes a
+    # request decides (so a block once, then truncations twice, can be aimed at one URL).
+    aimed: tuple[AimedFault, ...] = ()
 
     def __post_init__(self) -> None:
         if isinstance(self.seed, bool) or not isinstance(self.seed, int):
@@ -111,6 +162,8 @@ class FaultPlan:
             values["error_statuses"] = tuple(_sequence("error_statuses", values["error_statuses"]))
         if "hosts" in values:
             values["hosts"] = frozenset(_sequence("hosts", values["hosts"]))
+        if "aimed" in values:
+            values["aimed"] = tuple(_aimed(rule) for rule in _sequence("aimed", values["aimed"]))
         if "overrides" in values:
             if not isinstance(values["overrides"], Mapping):
                 raise ValueError(f"overrides must be an object, not {values['overrides']!r}")
@@ -139,11 +192,16 @@ class FaultInjector:
         self._initial_plan = plan if plan is not None else FaultPlan()
         self._install(self._initial_plan)
         self._counts = dict.fromkeys(FAULT_KINDS, 0)
+        self._aimed_counts: Counter[str] = Counter()
 
     def _install(self, plan: FaultPlan) -> None:
         self._plan = plan
         self._overrides = _normalized(plan.overrides)
         self._random = _generator(plan.seed)
+        self._aimed = [(re.compile(rule.path), rule) for rule in plan.aimed]
+        self._aimed_random = _generator(plan.seed + 1_000_003)
+        self._aimed_seen: Counter[tuple[int, str]] = Counter()
+        self._aimed_struck: Counter[int] = Counter()
 
     @property
     def plan(self) -> FaultPlan:
@@ -165,10 +223,15 @@ class FaultInjector:
                 kind = override
                 draw = 0.0
             else:
-                # Drawn even when an override decides, so adding an override moves no other
-                # request's random fault.
+                # Drawn even when an override or an aimed fault decides, so adding one moves no
+                # other request's random fault.
                 draw = self._random.random()
                 kind = override if override is not None else _random_kind(plan, draw)
+            if (aimed := self._aimed_fault(path)) is not None:
+                rule, fault = aimed
+                self._counts[fault.kind] += 1
+                self._aimed_counts[f"{rule.kind} {rule.path}"] += 1
+                return fault
             if kind is None:
                 return None
             self._counts[kind] += 1
@@ -182,6 +245,27 @@ class FaultInjector:
             return Fault(SLOW, delay=plan.slow_seconds)
         return Fault(kind)
 
+    def _aimed_fault(self, path: str) -> tuple[AimedFault, Fault] | None:
+        """The first aimed rule matching `path` and its fault, if it strikes this request."""
+        for number, (pattern, rule) in enumerate(self._aimed):
+            if not pattern.search(path):
+                continue
+            if rule.limit and self._aimed_struck[number] >= rule.limit:
+                continue
+            if rule.times:
+                self._aimed_seen[number, path] += 1
+                if self._aimed_seen[number, path] > rule.times:
+                    continue  # spent for this URL: the next rule may strike
+            elif self._aimed_random.random() >= rule.rate:
+                continue
+            self._aimed_struck[number] += 1
+            if rule.kind == ERROR:
+                return rule, Fault(ERROR, status=rule.status)
+            if rule.kind == SLOW:
+                return rule, Fault(SLOW, delay=self._plan.slow_seconds)
+            return rule, Fault(rule.kind)
+        return None
+
     def reset(self) -> None:
         """Back to the initial plan, its random sequence restarted from its seed; counts zeroed.
 
@@ -191,11 +275,17 @@ class FaultInjector:
         with self._lock:
             self._install(self._initial_plan)
             self._counts = dict.fromkeys(FAULT_KINDS, 0)
+            self._aimed_counts = Counter()
 
     def counts(self) -> dict[str, int]:
         """Faults injected since start or the last reset, by kind."""
         with self._lock:
             return dict(self._counts)
+
+    def aimed_counts(self) -> dict[str, int]:
+        """Aimed faults injected since start or the last reset, by rule: `KIND PATH`."""
+        with self._lock:
+            return dict(self._aimed_counts)
 
 
 def error_page(status: int) -> bytes:
@@ -256,6 +346,15 @@ def _normalized(overrides: Mapping[str, str]) -> dict[str, str]:
 
 def _is_number(value: object) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool) and not math.isnan(value)
+
+
+def _aimed(rule: object) -> AimedFault:
+    if not isinstance(rule, Mapping):
+        raise ValueError(f"an aimed fault is an object, not {rule!r}")
+    known = {item.name for item in fields(AimedFault)}
+    if unknown := sorted(set(rule) - known):
+        raise ValueError(f"unknown aimed fault setting(s): {', '.join(map(str, unknown))}")
+    return AimedFault(**rule)
 
 
 def _sequence(name: str, value: object) -> Iterable[Any]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
 import re
 import selectors
@@ -11,6 +13,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import asdict
 from pathlib import Path
 from typing import IO, Any
 
@@ -31,18 +34,23 @@ def run_mirror_process(
     *,
     port: int = 0,
     latency: float = 0.0,
+    arrival_delay: float = 0.0,
     enforce_rate: float | None = None,
     block_seconds: float = 600.0,
     faults: dict[str, Any] | None = None,
     startup_timeout: float = 15.0,
     stop_timeout: float = 10.0,
+    niceness: int = 0,
 ) -> Iterator[str]:
     """Start `python -m edgar_mirror` and yield its base URL `http://127.0.0.1:N`.
 
     `latency` is in seconds like `EdgarMirror`'s; `enforce_rate` and `block_seconds` make it
     block like SEC (see SecPolicy); `faults` holds FaultPlan fields (`{"seed": 7, "error_rate":
-    0.05, "overrides": {...}}`), checked here before the child starts. On exit the child gets
-    SIGTERM, then SIGKILL if it has not stopped within `stop_timeout`.
+    0.05, "overrides": {...}}`), checked here before the child starts. `arrival_delay` (seconds)
+    delays each request's arrival by a random share of it. A negative `niceness` runs the mirror
+    ahead of the crawl for the CPU (root only; otherwise it runs as it can), so that on a busy
+    machine its answers and time stamps are SEC's, not a starved process's. On exit the child
+    gets SIGTERM, then SIGKILL if it has not stopped within `stop_timeout`.
     """
     command = [
         sys.executable,
@@ -57,6 +65,8 @@ def run_mirror_process(
         "--block-seconds",
         repr(block_seconds),
     ]
+    if arrival_delay:
+        command += ["--arrival-delay-ms", repr(arrival_delay * 1000)]
     if enforce_rate is not None:
         command += ["--enforce-rate", repr(enforce_rate)]
     if faults is not None:
@@ -68,7 +78,12 @@ def run_mirror_process(
     with (
         tempfile.TemporaryFile() as stderr,
         subprocess.Popen(
-            command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=stderr, env=env
+            command,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=stderr,
+            env=env,
+            preexec_fn=(lambda: _renice(niceness)) if niceness else None,  # noqa: PLW1509
         ) as child,
     ):
         try:
@@ -102,7 +117,15 @@ def fault_options(plan: FaultPlan) -> list[str]:
     ]
     for path, kind in plan.overrides.items():
         options += ["--fault-override", f"{path}={kind}"]
+    for rule in plan.aimed:
+        options += ["--fault-aimed", json.dumps(asdict(rule))]
     return options
+
+
+def _renice(niceness: int) -> None:
+    """In the child, before it runs: its CPU priority (lowering the value needs root)."""
+    with contextlib.suppress(OSError):
+        os.setpriority(os.PRIO_PROCESS, 0, niceness)
 
 
 def _read_url(

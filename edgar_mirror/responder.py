@@ -11,6 +11,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from edgar_mirror.faults import (
+    BLOCK,
     ERROR,
     GZIP_BOMB,
     NOT_FOUND,
@@ -21,7 +22,7 @@ from edgar_mirror.faults import (
     gzip_bomb,
 )
 from edgar_mirror.listing import INDEX_JSON, render_listing, scan_folder, stored_gzip
-from edgar_mirror.policy import UNDECLARED_TOOL_PAGE, SecPolicy, Verdict
+from edgar_mirror.policy import RATE_THRESHOLD_PAGE, UNDECLARED_TOOL_PAGE, SecPolicy, Verdict
 
 SEC_HOSTS = frozenset({"www.sec.gov", "data.sec.gov"})
 HOSTS = SEC_HOSTS | {"www.nasdaqtrader.com"}
@@ -169,7 +170,9 @@ class Responder:
         if fault.kind == ERROR:
             assert fault.status is not None
             return MirrorResponse(fault.status, "text/html", error_page(fault.status), fault=ERROR)
-        if fault.kind == NOT_FOUND:
+        if fault.kind == BLOCK:
+            response = self.refusal(Verdict(403, block_page=RATE_THRESHOLD_PAGE))
+        elif fault.kind == NOT_FOUND:
             response = self.not_found(host)
         elif fault.kind == GZIP_BOMB:
             # Sent whatever the client accepts, as a hostile server would; negotiate_encoding

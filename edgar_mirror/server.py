@@ -6,6 +6,7 @@ import contextlib
 import io
 import json
 import logging
+import random
 import socket
 import socketserver
 import struct
@@ -74,6 +75,12 @@ class MirrorHandler(BaseHTTPRequestHandler):
             lag = max(0.0, self.wall_time - self._stamped.arrived)
             self.arrival -= lag
             self.wall_time -= lag
+        if delay := self.server.arrival_delay():
+            # The network between the crawler and SEC: the request reaches "SEC" this much
+            # later, and only then is it counted, answered and logged.
+            self.arrival += delay
+            self.wall_time += delay
+            time.sleep(max(0.0, self.arrival - time.monotonic()))
         return super().parse_request()
 
     def do_GET(self) -> None:
@@ -223,7 +230,12 @@ class MirrorHandler(BaseHTTPRequestHandler):
 
 def mirror_stats(log: RequestLog, policy: SecPolicy, faults: FaultInjector) -> dict[str, Any]:
     """`/_mirror/stats`: the log's figures, the SEC policy's and the fault counts by kind."""
-    return {**log.stats(), **policy.stats(), "faults": faults.counts()}
+    return {
+        **log.stats(),
+        **policy.stats(),
+        "faults": faults.counts(),
+        "aimed_faults": faults.aimed_counts(),
+    }
 
 
 # Linux's SO_TIMESTAMPNS (and SCM_TIMESTAMPNS): the kernel stamps each received packet with
@@ -263,16 +275,40 @@ class MirrorServer(ThreadingHTTPServer):
     # Scrapy opens many connections at once; the default backlog of 5 drops some on a burst.
     request_queue_size = 128
 
-    def __init__(self, responder: Responder, log: RequestLog, port: int, latency: float) -> None:
+    def __init__(
+        self,
+        responder: Responder,
+        log: RequestLog,
+        port: int,
+        latency: float,
+        arrival_delay: float = 0.0,
+    ) -> None:
         self.responder = responder
         self.log = log
         self.latency = latency
+        self.max_arrival_delay = arrival_delay
+        # Delays drawn for the test's network, not secrets.
+        self._delays = random.Random()  # noqa: S311
         self._connections: set[socket.socket] = set()
         self._connections_changed = threading.Condition()
         super().__init__((HOST, port), MirrorHandler)
 
+    def arrival_delay(self) -> float:
+        """How much later than it was received a request counts as arrived: 0..max, uniform."""
+        if not self.max_arrival_delay:
+            return 0.0
+        return self._delays.uniform(0.0, self.max_arrival_delay)
+
     def server_bind(self) -> None:
-        """Bind without HTTPServer's reverse DNS lookup, which can hang on an offline machine."""
+        """Bind without HTTPServer's reverse DNS lookup, which can hang on an offline machine.
+
+        The kernel stamps arrivals on the listening socket too, and a connection accepted from
+        it inherits that: a request sent before the mirror got round to `accept` (a busy
+        machine, a burst of new connections) is stamped when it arrived, not when it was read.
+        (Stamped late, one such request made 11 arrivals of a crawl fall within 0.986 s.)
+        """
+        with contextlib.suppress(OSError):
+            self.socket.setsockopt(socket.SOL_SOCKET, _SO_TIMESTAMPNS, 1)
         socketserver.TCPServer.server_bind(self)
         self.server_name = HOST
         self.server_port = self.server_address[1]
@@ -310,8 +346,9 @@ class EdgarMirror:
 
     `root` holds `<host>/<url path>` (e.g. `www.sec.gov/Archives/...`) and optionally `_errors/`
     with SEC's error bodies. `port` 0 picks a free port; `latency` (seconds) delays every
-    response; `faults` makes it misbehave (see FaultPlan). The request log outlives `stop`, so
-    tests can inspect it afterwards.
+    response; `arrival_delay` (seconds) delays each request's arrival by a random 0..that, as
+    the network does (SEC counts arrivals); `faults` makes it misbehave (see FaultPlan). The
+    request log outlives `stop`, so tests can inspect it afterwards.
     """
 
     def __init__(
@@ -321,6 +358,8 @@ class EdgarMirror:
         latency: float = 0.0,
         policy: SecPolicy | None = None,
         faults: FaultPlan | None = None,
+        *,
+        arrival_delay: float = 0.0,
     ) -> None:
         root = Path(root)
         if not root.is_dir():
@@ -329,8 +368,11 @@ class EdgarMirror:
             raise ValueError(f"port must be 0..65535, not {port}")
         if latency < 0:
             raise ValueError(f"latency must not be negative, not {latency}")
+        if arrival_delay < 0:
+            raise ValueError(f"arrival_delay must not be negative, not {arrival_delay}")
         self.root = root
         self.latency = latency
+        self.arrival_delay = arrival_delay
         self.policy = policy if policy is not None else SecPolicy()
         self.faults = FaultInjector(faults)
         self._requested_port = port
@@ -347,6 +389,7 @@ class EdgarMirror:
             self._log,
             self._requested_port,
             self.latency,
+            self.arrival_delay,
         )
         self._server = server
         self._thread = threading.Thread(

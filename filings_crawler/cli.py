@@ -23,12 +23,14 @@ from filings_crawler.spiders.arguments import ArgumentError, choices
 
 logger = logging.getLogger(__name__)
 
-# Exit statuses. A crawl that did not finish its work (blocked, stopped, failed) exits 1, a job
-# refused before it started (bad configuration or arguments, database or store unusable) 2, and
-# a crawl refused because another one holds SEC's budget 3.
+# Exit statuses. A crawl stopped before it finished (blocked, stopped, failed) exits 1, a job
+# refused before it started (bad configuration or arguments, database or store unusable) 2, a
+# crawl refused because another one holds SEC's budget 3, and one that ran out of requests with
+# work left or unaccounted for (accounting.py) 4.
 EXIT_STOPPED = 1
 EXIT_CONFIG = 2
 EXIT_BUDGET_TAKEN = 3
+EXIT_INCOMPLETE = 4
 
 
 def fail(lines: list[str], status: int = EXIT_CONFIG) -> NoReturn:

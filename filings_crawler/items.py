@@ -55,12 +55,15 @@ class CompanyProfile:
     """What a company's submissions JSON says about it, and what went wrong reading it.
 
     `profile` is None when the file itself could not be had (404, malformed): then only
-    `problems` is recorded and the company's metadata stays as it was.
+    `problems` is recorded and the company's metadata stays as it was. `done` says whether the
+    company's discovery is done: every file read, or SEC's lasting answer recorded. After a
+    transient failure (a file that never answered) it is not, and the next run reads it again.
     """
 
     cik: int
     profile: Profile | None
     problems: list[str] = field(default_factory=list)
+    done: bool = True
 
 
 @dataclass
@@ -100,6 +103,9 @@ class ArtifactOutcome:
     source_sha256: str | None = None  # of the bytes SEC served (differ only for the HTML)
     size: int | None = None
     error: str | None = None  # set: the attempt failed, and why
+    # The failure is SEC's lasting answer (a 404, a body over the size cap, not the file): not
+    # asked again unless requeued with --reset-attempts (filings_crawler/failures.py).
+    lasting: bool = False
     absent: bool = False  # an optional file SEC does not have (the extracted XBRL instance)
     # Not attempted after all (the crawl stopped first): the artifact stays queued as it was.
     attempted: bool = True

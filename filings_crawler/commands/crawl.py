@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import Any
 
 from scrapy import Spider
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
@@ -17,10 +18,11 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import UsageError
 from scrapy.spiderloader import get_spider_loader
 
+from filings_crawler.accounting import Outstanding, WorkAccount
 from filings_crawler.budget.shared import check_reachable
-from filings_crawler.cli import EXIT_BUDGET_TAKEN, EXIT_STOPPED, fail, prepare_job
+from filings_crawler.cli import EXIT_BUDGET_TAKEN, EXIT_INCOMPLETE, EXIT_STOPPED, fail, prepare_job
 from filings_crawler.db.sec_lock import BudgetTaken, hold_sec_budget
-from filings_crawler.extensions.run_audit import run_status
+from filings_crawler.extensions.run_audit import RECONCILIATION, run_status
 from filings_crawler.spiders.arguments import ArgumentError, accepted_arguments, check_names
 from filings_crawler.stopping import STOP_MESSAGE
 from filings_crawler.storage.backends import StorageError
@@ -97,14 +99,23 @@ def check_spider_arguments(spidercls: type[Spider], spargs: dict[str, str]) -> N
 
 
 def exit_status(name: str, crawler: Crawler, *, bootstrap_failed: bool) -> int:
-    """0 for a crawl that finished its work; otherwise the reason, last, on stderr, and 1."""
+    """0 for a crawl that finished its work; otherwise the reason, last, on stderr, and 1 (it
+    stopped) or 4 (it ran out of requests with work left: accounting.py)."""
     try:
         stats = crawler.stats.get_stats()
     except RuntimeError:  # Scrapy: "Crawler.stats is not set yet": it never started
         stats = {}
     reason = stats.get("finish_reason")
-    if reason is not None and run_status(reason, stats) == "succeeded" and not bootstrap_failed:
+    status = None if reason is None or bootstrap_failed else run_status(reason, stats)
+    if status == "succeeded":
         return 0
+    if status == "incomplete":
+        account = stats[RECONCILIATION]
+        sys.stderr.write(
+            f"filings_crawler: crawl {name} did not finish its work: {outstanding(account)}; "
+            "what it stored is kept, and the same command continues it\n"
+        )
+        return EXIT_INCOMPLETE
     if reason is None:
         what = "could not start (see the error above)"
     else:
@@ -117,3 +128,10 @@ def exit_status(name: str, crawler: Crawler, *, bootstrap_failed: bool) -> int:
         "resumes it\n"
     )
     return EXIT_STOPPED
+
+
+def outstanding(account: dict[str, Any]) -> str:
+    """The last line's account of what is left (accounting.WorkAccount, as the stats keep it)."""
+    left = [Outstanding(**item) for item in account["left"]]
+    unaccounted = [Outstanding(**item) for item in account["unaccounted"]]
+    return WorkAccount(left=left, unaccounted=unaccounted).summary()

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
+    Boolean,
     ColumnElement,
     Connection,
     Text,
@@ -144,12 +145,20 @@ def upsert_profiles(conn: Connection, profiles: Sequence[CompanyProfile]) -> int
     """
     fetched = [p for p in profiles if p.profile is not None]
     failed = [p for p in profiles if p.profile is None]
+    # Checked (its discovery done in this run) only when done: a company whose files did not
+    # answer for now stays to be read by a resumed or later run (db.companies.unchecked_since).
+    checked = case(
+        (bindparam("b_done", type_=Boolean), func.now()), else_=companies.c.submissions_checked_at
+    )
     if failed:
         conn.execute(
             update(companies)
             .where(companies.c.cik == bindparam("b_cik"))
-            .values(last_error=bindparam("b_error"), submissions_checked_at=func.now()),
-            [{"b_cik": p.cik, "b_error": "; ".join(p.problems) or None} for p in failed],
+            .values(last_error=bindparam("b_error"), submissions_checked_at=checked),
+            [
+                {"b_cik": p.cik, "b_error": "; ".join(p.problems) or None, "b_done": p.done}
+                for p in failed
+            ],
         )
     if not fetched:
         return len(profiles)
@@ -190,13 +199,14 @@ def upsert_profiles(conn: Connection, profiles: Sequence[CompanyProfile]) -> int
             **new_values,
             last_error=bindparam("b_error"),
             submissions_fetched_at=func.now(),
-            submissions_checked_at=func.now(),
+            submissions_checked_at=checked,
             updated_at=case((changed, func.now()), else_=companies.c.updated_at),
         ),
         [
             {
                 "b_cik": p.cik,
                 "b_error": "; ".join(p.problems) or None,
+                "b_done": p.done,
                 "b_tickers": profile.tickers,
                 "b_first_ticker": profile.tickers[0] if profile.tickers else None,
                 "b_exchanges": profile.exchanges,

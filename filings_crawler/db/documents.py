@@ -21,6 +21,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import ARRAY, insert
 
+from filings_crawler.accounting import DocumentsTally
 from filings_crawler.db.tables import artifacts, companies, filings
 from filings_crawler.items import FilingDocuments
 from filings_crawler.sec.exchanges import TARGET_EXCHANGES
@@ -108,7 +109,8 @@ def known_accessions(conn: Connection, ciks: Sequence[int]) -> set[str]:
 def record_documents(
     conn: Connection, items: Sequence[FilingDocuments], *, max_attempts: int
 ) -> int:
-    """Record every outcome: stored, failed (with back-off), or absent at SEC. Returns outcomes.
+    """Record every outcome: stored, failed (with back-off, or for good when SEC's answer is a
+    lasting one), or absent at SEC. Returns outcomes.
 
     A stored artifact is never turned back into a failure by a later attempt, and an artifact
     not attempted (the crawl stopped first) stays as it was, or is queued if it is new.
@@ -122,7 +124,11 @@ def record_documents(
             )
         ).all()
     )
-    stored, failed, absent, unsent = [], [], [], []
+    stored: list[dict[str, Any]] = []
+    failed: list[dict[str, Any]] = []
+    failed_for_good: list[dict[str, Any]] = []
+    absent: list[str] = []
+    unsent: list[dict[str, Any]] = []
     for item in items:
         filing_id = ids[item.place.accession_number]
         for outcome in item.outcomes:
@@ -145,7 +151,8 @@ def record_documents(
                     }
                 )
             else:
-                failed.append({**row, "last_error": outcome.error[:2000]})
+                failing = failed_for_good if outcome.lasting else failed
+                failing.append({**row, "last_error": outcome.error[:2000]})
     if stored:
         statement = insert(artifacts).values(
             status="downloaded", attempts=1, downloaded_at=func.now()
@@ -187,6 +194,26 @@ def record_documents(
                 where=artifacts.c.status != "downloaded",
             ),
             failed,
+        )
+    if failed_for_good:
+        # SEC's lasting answer (filings_crawler/failures.py): its retries are spent at once, so
+        # no run asks again unless `scrapy requeue --reset-attempts` says so.
+        statement = insert(artifacts).values(
+            status="failed", attempts=max_attempts, next_attempt_at=None
+        )
+        conn.execute(
+            statement.on_conflict_do_update(
+                index_elements=[artifacts.c.sec_url],
+                set_={
+                    "status": "failed",
+                    "attempts": max_attempts,
+                    "last_error": statement.excluded.last_error,
+                    "next_attempt_at": None,
+                    "updated_at": func.now(),
+                },
+                where=artifacts.c.status != "downloaded",
+            ),
+            failed_for_good,
         )
     if unsent:
         conn.execute(
@@ -249,3 +276,72 @@ def _record_fetch(conn: Connection, ids: dict[str, int], items: Sequence[FilingD
 def _after_seconds(seconds: object) -> ColumnElement[Any]:
     """now() + `seconds` (a number or an SQL expression of one)."""
     return func.now() + func.make_interval(0, 0, 0, 0, 0, 0, seconds)
+
+
+def documents_tally(
+    conn: Connection,
+    *,
+    max_attempts: int,
+    ciks: Sequence[int] | None = None,
+    accessions: Sequence[str] | None = None,
+    lease_owner: str | None = None,
+) -> DocumentsTally:
+    """Where the documents of these companies' filings (or of these filings) stand: stored,
+    failed for good, failed for now (with the reasons and the next try), queued."""
+    spent = artifacts.c.attempts >= max_attempts
+    due = and_(artifacts.c.status == "failed", ~spent)
+    elsewhere = and_(
+        artifacts.c.status == "pending_download",
+        filings.c.lease_owner.is_not(None),
+        filings.c.lease_owner.is_distinct_from(lease_owner),
+        filings.c.lease_until > func.now(),
+    )
+    reason = case((due, func.coalesce(artifacts.c.last_error, "no reason recorded")))
+    query = (
+        select(
+            artifacts.c.status,
+            spent.label("spent"),
+            reason.label("reason"),
+            elsewhere.label("elsewhere"),
+            func.count().label("artifacts"),
+            func.min(artifacts.c.next_attempt_at).label("next_due"),
+            func.array_agg(filings.c.accession_number.distinct()).label("filings"),
+        )
+        .select_from(artifacts.join(filings))
+        .group_by(artifacts.c.status, spent, reason, elsewhere)
+    )
+    if ciks is not None:
+        query = query.where(
+            filings.c.cik == func.any(bindparam("ciks", list(ciks), ARRAY(Integer)))
+        )
+    if accessions is not None:
+        query = query.where(
+            filings.c.accession_number
+            == func.any(bindparam("accessions", list(accessions), ARRAY(Text)))
+        )
+    counts = {"stored": 0, "failed": 0, "due": 0, "queued": 0, "leased_elsewhere": 0}
+    reasons: dict[str, int] = {}
+    next_due = None
+    queued: set[str] = set()
+    for row in conn.execute(query):
+        if row.status == "downloaded":
+            counts["stored"] += row.artifacts
+        elif row.status == "failed" and row.spent:
+            counts["failed"] += row.artifacts
+        elif row.status == "failed":
+            counts["due"] += row.artifacts
+            reasons[row.reason] = reasons.get(row.reason, 0) + row.artifacts
+            if row.next_due is not None:
+                next_due = min(next_due or row.next_due, row.next_due)
+        else:
+            counts["queued"] += row.artifacts
+            if row.elsewhere:
+                counts["leased_elsewhere"] += row.artifacts
+            else:
+                queued.update(row.filings)
+    return DocumentsTally(
+        **counts,
+        due_reasons=reasons,
+        next_due=next_due,
+        queued_filings=tuple(sorted(queued)),
+    )

@@ -30,10 +30,11 @@ from scrapy.utils.job import job_dir
 from sqlalchemy import Connection, Engine
 from twisted.internet.task import LoopingCall
 
+from filings_crawler.accounting import DocumentsTally
 from filings_crawler.config import DatabaseTarget, crawler_config
 from filings_crawler.db import runs
 from filings_crawler.db.companies import database_now, load_targets, unchecked_since
-from filings_crawler.db.documents import known_accessions, load_document_work
+from filings_crawler.db.documents import documents_tally, known_accessions, load_document_work
 from filings_crawler.db.engine import get_engine
 from filings_crawler.db.incremental import filings_summary
 from filings_crawler.db.leases import lease_document_work, release_leases, renew_leases
@@ -192,6 +193,18 @@ class Dataset:
             exchanges=exchanges or TARGET_EXCHANGES,
             ciks=ciks,
             limit=limit,
+        )
+
+    async def documents_tally(
+        self, *, ciks: Sequence[int] | None = None, accessions: Sequence[str] | None = None
+    ) -> DocumentsTally:
+        """Where the documents of these companies' filings (or these filings) stand now."""
+        return await self.read(
+            documents_tally,
+            max_attempts=self.max_attempts,
+            ciks=ciks,
+            accessions=accessions,
+            lease_owner=self.lease_owner,
         )
 
     async def filings_known(self, ciks: Sequence[int]) -> tuple[dict[str, DocumentWork], set[str]]:

@@ -8,6 +8,10 @@ duplicates. So the rule here: a crawl that finishes clears its frontier; one tha
 other reason (Ctrl-C, SIGTERM, SEC blocks, a database outage) keeps it for the resume. A crawl
 killed outright (SIGKILL) keeps whatever Scrapy last wrote; the spiders' end-of-crawl sweep
 (what the database says is not done yet) recovers the requests that were in flight.
+
+A crawl that ran out of requests with work left (`incomplete`, accounting.py) has no requests to
+keep, but its run goes on: `run.json` stays, so the same command resumes the run and asks only
+for what was left, while the rest is cleared (a kept `requests.seen` would filter those asks).
 """
 
 from __future__ import annotations
@@ -21,13 +25,17 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.utils.job import job_dir
 
+from filings_crawler.extensions.dataset import RUN_FILE
+from filings_crawler.extensions.run_audit import run_status
+
 logger = logging.getLogger(__name__)
 
-FRONTIER_ENTRIES = ("requests.seen", "requests.queue", "spider.state", "run.json")
+FRONTIER_ENTRIES = ("requests.seen", "requests.queue", "spider.state", RUN_FILE)
 
 
 class Frontier:
-    def __init__(self, path: Path):
+    def __init__(self, crawler: Crawler, path: Path):
+        self.crawler = crawler
         self.path = path
         self.reason: str | None = None
 
@@ -36,7 +44,7 @@ class Frontier:
         path = job_dir(crawler.settings)
         if not path:
             raise NotConfigured  # no JOBDIR: nothing to keep or clear (and nothing to log)
-        extension = cls(Path(path))
+        extension = cls(crawler, Path(path))
         crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
         # After everything (the scheduler, the dupefilter, SpiderState) has written its files.
         crawler.signals.connect(extension.engine_stopped, signal=signals.engine_stopped)
@@ -53,10 +61,20 @@ class Frontier:
                 self.path,
             )
             return
+        assert self.crawler.stats is not None
+        incomplete = run_status(self.reason, self.crawler.stats.get_stats()) == "incomplete"
         for name in FRONTIER_ENTRIES:
             entry = self.path / name
+            if incomplete and name == RUN_FILE:
+                continue
             if entry.is_dir():
                 shutil.rmtree(entry)
             elif entry.exists():
                 entry.unlink()
-        logger.info("Crawl finished: its frontier in %s is cleared for the next run", self.path)
+        if incomplete:
+            logger.info(
+                "Crawl ended with work left: the same command with JOBDIR %s continues its run",
+                self.path,
+            )
+        else:
+            logger.info("Crawl finished: its frontier in %s is cleared for the next run", self.path)

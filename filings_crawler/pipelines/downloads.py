@@ -24,6 +24,7 @@ from twisted.internet.defer import DeferredList
 
 from filings_crawler.budget.sec_budget import BudgetExhausted
 from filings_crawler.config import crawler_config
+from filings_crawler.failures import is_lasting_error, is_lasting_status
 from filings_crawler.items import ArtifactOutcome, FilingDocuments
 from filings_crawler.sec.content import content_problem
 from filings_crawler.sec.plans import ToFetch
@@ -80,6 +81,7 @@ class DownloadsPipeline:
             # A body over DOWNLOAD_MAXSIZE (a gzip bomb too), a connection that kept failing, a
             # host that is not SEC's: the reason is the error's own message.
             outcome.error = str(error) or type(error).__name__
+            outcome.lasting = is_lasting_error(error)
             self.log_failure(item, outcome)
             return outcome
         return await self.store(item, file, outcome, response)
@@ -93,8 +95,11 @@ class DownloadsPipeline:
             return outcome
         if response.status != 200:
             outcome.error = f"HTTP {response.status}"
+            outcome.lasting = is_lasting_status(response.status)
         elif problem := content_problem(file.kind, name, response.body):
+            # What SEC served is not the file (an error page for an image, ...): its answer.
             outcome.error = problem
+            outcome.lasting = True
         else:
             path = item.place.path_for(file.kind, name)
             try:

@@ -10,6 +10,7 @@ from scrapy.crawler import Crawler
 from scrapy.settings import BaseSettings
 from twisted.python.failure import Failure
 
+from filings_crawler.accounting import WorkAccount
 from filings_crawler.budget.shared import DISCOVERY
 from filings_crawler.config import Config, crawler_config
 from filings_crawler.extensions.dataset import Dataset, dataset_of
@@ -67,6 +68,12 @@ class EdgarSpider(scrapy.Spider):
     async def sweep(self) -> list[scrapy.Request]:
         """What the database says this run still has to do, asked when the crawl runs dry."""
         return []
+
+    async def reconcile(self) -> WorkAccount | None:
+        """What it set out to do, against what the database recorded: asked by the run audit
+        before a finished crawl is recorded (accounting.py). None: nothing to account for
+        beyond finishing (a reference file is stored, or the crawl stops)."""
+        return None
 
     @property
     def dataset(self) -> Dataset:

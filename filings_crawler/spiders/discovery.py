@@ -17,9 +17,11 @@ import scrapy
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
+from filings_crawler.accounting import WorkAccount, companies_account, documents_account
 from filings_crawler.budget.sec_budget import BudgetExhausted
+from filings_crawler.failures import failure_reason, is_lasting
 from filings_crawler.items import CompanyProfile, Filing, FilingBatch
-from filings_crawler.scheduler import DISCOVERY_CIK, DISCOVERY_ROOT
+from filings_crawler.scheduler import DISCOVERY_CIK
 from filings_crawler.sec.errors import FormatError
 from filings_crawler.sec.plans import HTML, ToFetch
 from filings_crawler.sec.submissions import (
@@ -33,7 +35,7 @@ from filings_crawler.sec.submissions import (
 )
 from filings_crawler.sec.urls import SEC
 from filings_crawler.spiders.base import EdgarSpider
-from filings_crawler.spiders.documents_fetch import failure_reason
+from filings_crawler.spiders.ledger import DiscoveryLedger
 from filings_crawler.storage.layout import FilingPlace
 from filings_crawler.work import DocumentWork, Target
 
@@ -52,13 +54,8 @@ class DiscoverySpider(EdgarSpider):
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.companies = {}
-        self.companies_done = 0
-        # Companies whose submissions this process read, failed on, or swept.
-        self.handled_companies: set[int] = set()
-        # Companies a stopped run recorded as discovered, and those asked for in this process:
-        # the scheduler drops a request that would repeat them (scheduler.py).
-        self.discovered_before_stop: set[int] = set()
-        self.requested_companies: set[int] = set()
+        # Where each company's discovery stands; the scheduler asks it too (scheduler.py).
+        self.ledger = DiscoveryLedger()
         # The documents still due, and the filings known, of the companies read (downloads).
         self.work: dict[str, DocumentWork] = {}
         self.known: set[str] = set()
@@ -82,12 +79,10 @@ class DiscoverySpider(EdgarSpider):
         if not self.dataset.resuming:
             return ciks
         pending = await self.dataset.undiscovered(ciks)
-        self.discovered_before_stop = set(ciks) - set(pending)
-        self.handled_companies |= self.discovered_before_stop
-        self.companies_done = len(self.discovered_before_stop)
+        self.ledger.resumed(set(ciks) - set(pending))
         self.logger.info(
             "Resuming: %d of %d companies were discovered before the stop",
-            self.companies_done,
+            len(ciks) - len(pending),
             len(ciks),
         )
         return pending
@@ -103,21 +98,11 @@ class DiscoverySpider(EdgarSpider):
             meta={DISCOVERY_CIK: cik},
         )
 
-    def is_discovered(self, cik: int, *, root: bool) -> bool:
-        """Whether a submissions request (the scheduler asks) would repeat this run's work: the
-        company was recorded before a stop, or its file was asked for in this process."""
-        if cik in self.discovered_before_stop:
-            return True
-        if not root:
-            return False  # a page of a company being read now
-        if cik in self.requested_companies:
-            return True
-        self.requested_companies.add(cik)
-        return False
-
     def progress_counts(self) -> tuple[int, int] | None:
         """Companies whose submissions are read (or failed), of those the crawl reads."""
-        return (self.companies_done, len(self.companies)) if self.companies else None
+        if not self.companies:
+            return None
+        return self.ledger.done_count(self.companies), len(self.companies)
 
     # -- the sweep ------------------------------------------------------------------------------
 
@@ -129,11 +114,7 @@ class DiscoverySpider(EdgarSpider):
         """Companies this run has not reached (their requests died with a killed process), and
         then, on the next idle, the documents still due."""
         unread = await self.dataset.undiscovered(self.sweep_companies())
-        # Companies handled in this process count as read even if their records are still in
-        # the database pipeline's buffer.
-        companies = [cik for cik in unread if cik not in self.handled_companies]
-        self.handled_companies.update(companies)
-        if companies:
+        if companies := self.ledger.to_sweep(unread):
             return [self.submissions_request(cik, swept=True) for cik in companies]
         if not self.download:
             return []
@@ -144,18 +125,32 @@ class DiscoverySpider(EdgarSpider):
         """Whose due documents the sweep fetches: the companies this crawl reads."""
         return list(self.companies)
 
+    # -- the account at the end -----------------------------------------------------------------
+
+    async def reconcile(self) -> WorkAccount:
+        """Each company it set out to read, read or with its problem recorded; each of their
+        filings' documents stored, failed with the reason, or still due with one."""
+        account = await self.companies_account(self.sweep_companies())
+        tally = await self.dataset.documents_tally(ciks=self.documents_companies())
+        account.add(documents_account(tally, fetched=self.download))
+        return account
+
+    async def companies_account(self, companies: list[int]) -> WorkAccount:
+        unrecorded = await self.dataset.undiscovered(companies)
+        return companies_account(
+            companies, unrecorded, failed=self.ledger.failed, left=self.ledger.left
+        )
+
     # -- the company file and its pages ---------------------------------------------------------
 
     def parse_company(self, response: Response, cik: int) -> Iterator[Any]:
-        self.companies_done += 1
-        self.handled_companies.add(cik)
         self.count("submissions_fetched")
         try:
             submissions = parse_submissions(
                 response.body, response.url, forms=self.config.filing_forms
             )
         except FormatError as error:
-            yield self.company_problem(cik, "malformed_submissions", str(error))
+            yield self.company_problem(cik, "malformed_submissions", str(error), lasting=True)
             return
         profile = self.profile(cik, submissions)
         yield from self.in_scope(cik, submissions.recent.filings)
@@ -179,7 +174,7 @@ class DiscoverySpider(EdgarSpider):
     def next_page(self, cik: int, pages: list[PageRef], profile: CompanyProfile) -> Iterator[Any]:
         """The next overlapping page, or, after the last, the company's profile with every problem."""
         if not pages:
-            yield profile
+            yield self.company_read(profile)
             return
         self.count("pages_requested")
         yield scrapy.Request(
@@ -188,7 +183,7 @@ class DiscoverySpider(EdgarSpider):
             errback=self.page_failed,
             cb_kwargs={"cik": cik, "pages": pages, "profile": profile},
             dont_filter=True,  # follows from the company file just read
-            meta={DISCOVERY_CIK: cik, DISCOVERY_ROOT: False},
+            meta={DISCOVERY_CIK: cik},
         )
 
     def parse_page(
@@ -216,21 +211,37 @@ class DiscoverySpider(EdgarSpider):
         problem = f"{pages[0].name}: {failure_reason(failure)}"
         self.report("page_unavailable", cik, problem)
         profile.problems.append(problem)
+        if not is_lasting(failure):
+            # Its filings are not all known: the company is read again by the next run.
+            profile.done = False
         yield from self.next_page(cik, pages[1:], profile)
 
     def company_failed(self, failure: Failure) -> Iterator[Any]:
         if failure.check(BudgetExhausted):
             return  # the crawl is stopping; the next run asks again
-        self.companies_done += 1
         cik = failure.request.cb_kwargs["cik"]  # type: ignore[attr-defined]
-        self.handled_companies.add(cik)
+        problem = f"submissions JSON: {failure_reason(failure)}"
         yield self.company_problem(
-            cik, "submissions_unavailable", f"submissions JSON: {failure_reason(failure)}"
+            cik, "submissions_unavailable", problem, lasting=is_lasting(failure)
         )
 
-    def company_problem(self, cik: int, kind: str, problem: str) -> CompanyProfile:
+    def company_problem(
+        self, cik: int, kind: str, problem: str, *, lasting: bool
+    ) -> CompanyProfile:
+        """The company could not be read: for good (SEC's lasting answer: recorded, done) or
+        for now (recorded, and asked again by the next run)."""
         self.report(kind, cik, problem)
-        return CompanyProfile(cik, None, [problem])
+        self.ledger.mark_failed(cik, problem, permanent=lasting)
+        return CompanyProfile(cik, None, [problem], done=lasting)
+
+    def company_read(self, profile: CompanyProfile) -> CompanyProfile:
+        """The company's files are read (its filings went out before this): done, unless a
+        page could not be had for now."""
+        if profile.done:
+            self.ledger.mark_read(profile.cik)
+        else:
+            self.ledger.mark_failed(profile.cik, "; ".join(profile.problems), permanent=False)
+        return profile
 
     # -- filings --------------------------------------------------------------------------------
 

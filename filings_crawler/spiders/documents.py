@@ -13,6 +13,7 @@ from typing import Any
 import scrapy
 from scrapy.crawler import Crawler
 
+from filings_crawler.accounting import WorkAccount, documents_account
 from filings_crawler.budget.shared import DOCUMENTS
 from filings_crawler.extensions.dataset import LEASE_BATCH
 from filings_crawler.sec.exchanges import TARGET_EXCHANGES
@@ -69,6 +70,11 @@ class DocumentsSpider(EdgarSpider):
     async def sweep(self) -> list[scrapy.Request]:
         """Due documents not asked for in this process (their requests died with a killed one)."""
         return self.fetch.not_yet_asked(await self.dataset.documents_due(self.exchanges, self.ciks))
+
+    async def reconcile(self) -> WorkAccount:
+        """Every filing it asked for: its documents stored, failed, or still due."""
+        tally = await self.dataset.documents_tally(accessions=sorted(self.fetch.fetching))
+        return documents_account(tally, fetched=True)
 
     def progress_counts(self) -> tuple[int, int] | None:
         """Filings processed, of those queued at the start."""

@@ -19,11 +19,11 @@ from typing import Any
 import scrapy
 from scrapy.crawler import Crawler
 from scrapy.http import Response
-from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from filings_crawler.budget.sec_budget import BudgetExhausted
 from filings_crawler.config import crawler_config
+from filings_crawler.failures import failure_reason, failure_status, is_lasting
 from filings_crawler.items import ArtifactOutcome, FilingDocuments
 from filings_crawler.sec.covers import Cover, read_cover
 from filings_crawler.sec.errors import FormatError
@@ -206,7 +206,7 @@ class DocumentsFetch:
         files = work.files
         if problem := primary_problem(response.body, files):
             yield from self.deliver(
-                self.unfetched_primary(work, files, problem, requests, problems)
+                self.unfetched_primary(work, files, problem, requests, problems, lasting=True)
             )
             return
         plan = plan_from_files(
@@ -234,7 +234,14 @@ class DocumentsFetch:
             extra={"accession_number": work.place.accession_number},
         )
         yield from self.deliver(
-            self.unfetched_primary(work, work.files, reason, kwargs["requests"], kwargs["problems"])
+            self.unfetched_primary(
+                work,
+                work.files,
+                reason,
+                kwargs["requests"],
+                kwargs["problems"],
+                lasting=is_lasting(failure),
+            )
         )
 
     def unfetched_primary(
@@ -244,9 +251,13 @@ class DocumentsFetch:
         reason: str,
         requests: int,
         problems: list[str],
+        *,
+        lasting: bool,
     ) -> FilingDocuments:
         documents = FilingDocuments(work.place, PER_FILE_PATH, requests, problems=problems)
-        documents.outcomes.append(ArtifactOutcome(HTML, files.primary_url, error=reason))
+        documents.outcomes.append(
+            ArtifactOutcome(HTML, files.primary_url, error=reason, lasting=lasting)
+        )
         return documents
 
     # -- shared ---------------------------------------------------------------------------------
@@ -274,7 +285,8 @@ class DocumentsFetch:
             to_fetch=plan.to_fetch,
             problems=[*problems, *plan.problems],
             outcomes=[
-                ArtifactOutcome(missing.kind, missing.sec_url, error=missing.reason)
+                # Not in the folder SEC lists: asked again, it would still not be there.
+                ArtifactOutcome(missing.kind, missing.sec_url, error=missing.reason, lasting=True)
                 for missing in plan.missing
             ],
             cover=cover,
@@ -295,17 +307,3 @@ class DocumentsFetch:
         # Looked up when used: the spider (and this) are made before the crawler's stats.
         assert self.crawler.stats is not None
         self.crawler.stats.inc_value(f"documents/{name}", value)
-
-
-def failure_status(failure: Failure) -> int | None:
-    """The HTTP status a failed request got, if it got one."""
-    if failure.check(HttpError):
-        return int(failure.value.response.status)  # type: ignore[union-attr]
-    return None
-
-
-def failure_reason(failure: Failure) -> str:
-    """A short reason for a failed request: `HTTP 404`, or the error's message."""
-    if (status := failure_status(failure)) is not None:
-        return f"HTTP {status}"
-    return failure.getErrorMessage() or type(failure.value).__name__

@@ -17,8 +17,10 @@ import scrapy
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
+from filings_crawler.accounting import Outstanding, WorkAccount, examples
 from filings_crawler.budget.sec_budget import BudgetExhausted
 from filings_crawler.budget.shared import URGENT
+from filings_crawler.failures import failure_reason, is_lasting
 from filings_crawler.sec.daily_index import (
     daily_index_days,
     parse_daily_index,
@@ -30,7 +32,6 @@ from filings_crawler.sec.exchanges import TARGET_EXCHANGES
 from filings_crawler.sec.values import NEW_YORK
 from filings_crawler.spiders import arguments
 from filings_crawler.spiders.discovery import DiscoverySpider
-from filings_crawler.spiders.documents_fetch import failure_reason
 
 
 class IncrementalSpider(DiscoverySpider):
@@ -64,6 +65,10 @@ class IncrementalSpider(DiscoverySpider):
         self.found: dict[int, set[str]] = {}
         self.index_requests_pending = 0
         self.only_accessions = set()
+        # Index files that did not answer for now (their filings are not known: the next run
+        # reads them again), and those SEC refused for good, with the reasons.
+        self.index_left: list[str] = []
+        self.index_failed_for_good: list[str] = []
 
     async def start(self) -> AsyncIterator[Any]:
         targets = await self.dataset.targets(self.exchanges, self.ciks)
@@ -100,7 +105,7 @@ class IncrementalSpider(DiscoverySpider):
         try:
             days = daily_index_days(response.body, response.url)
         except FormatError as error:
-            self.report_index_problem(str(error))
+            self.report_index_problem(str(error), lasting=True)
             days = {}
         for day, name in sorted(days.items()):
             if self.first_day <= day <= self.until:
@@ -119,7 +124,7 @@ class IncrementalSpider(DiscoverySpider):
         try:
             entries = parse_daily_index(response.body, response.url)
         except FormatError as error:
-            self.report_index_problem(str(error))
+            self.report_index_problem(str(error), lasting=True)
             entries = []
         config = self.config
         in_scope = select_entries(
@@ -135,7 +140,9 @@ class IncrementalSpider(DiscoverySpider):
             return
         self.index_requests_pending -= 1
         request = failure.request  # type: ignore[attr-defined]
-        self.report_index_problem(f"{request.url}: {failure_reason(failure)}")
+        self.report_index_problem(
+            f"{request.url}: {failure_reason(failure)}", lasting=is_lasting(failure)
+        )
         yield from self.after_index()
 
     def after_index(self) -> Iterator[Any]:
@@ -161,11 +168,28 @@ class IncrementalSpider(DiscoverySpider):
         return [] if self.index_requests_pending else sorted(self.found)
 
     def progress_counts(self) -> tuple[int, int] | None:
-        return (self.companies_done, len(self.found)) if self.found else None
+        return (self.ledger.done_count(self.found), len(self.found)) if self.found else None
 
-    def report_index_problem(self, problem: str) -> None:
+    def report_index_problem(self, problem: str, *, lasting: bool) -> None:
         self.count("errors/daily_index")
         self.logger.error("Daily index: %s", problem)
+        (self.index_failed_for_good if lasting else self.index_left).append(problem)
+
+    async def reconcile(self) -> WorkAccount:
+        """The index files read, the filings they named recorded, and, as for the backfill,
+        their companies read and their documents stored (or failed, or still due)."""
+        account = await super().reconcile()
+        if self.index_failed_for_good:
+            account.failed["index files"] = len(self.index_failed_for_good)
+        if self.index_left:
+            detail = examples(self.index_left)
+            account.left.append(Outstanding("index files", len(self.index_left), detail))
+        if self.only_accessions:
+            summary = await self.dataset.filings_summary(sorted(self.only_accessions))
+            if missing := summary["filings_found"] - summary["filings_recorded"]:
+                detail = "the daily index lists them; the next run reads them again"
+                account.left.append(Outstanding("filings", missing, detail))
+        return account
 
     async def closed(self, reason: str) -> None:
         """What this run found, stored and failed, and how long filings took to reach storage."""
@@ -178,10 +202,3 @@ class IncrementalSpider(DiscoverySpider):
             stats.set_value(f"incremental/{key}", value)
         # Also straight into the run's row: the audit may have read the stats already.
         await self.dataset.record_in_run({"incremental": summary})
-        missing = summary["filings_found"] - summary["filings_recorded"]
-        if missing:
-            self.logger.warning(
-                "%d filings listed by the daily index are not in their company's submissions "
-                "JSON yet; the next run picks them up",
-                missing,
-            )

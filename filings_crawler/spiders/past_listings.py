@@ -29,7 +29,9 @@ import scrapy
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
+from filings_crawler.accounting import Outstanding, WorkAccount, examples
 from filings_crawler.budget.sec_budget import BudgetExhausted
+from filings_crawler.failures import failure_reason, is_lasting
 from filings_crawler.items import FilingDocuments, PastListingCheck
 from filings_crawler.sec.daily_index import parse_master_index, quarter_folders
 from filings_crawler.sec.errors import FormatError
@@ -46,7 +48,6 @@ from filings_crawler.sec.submissions import (
     select_filings,
 )
 from filings_crawler.spiders.discovery import DiscoverySpider
-from filings_crawler.spiders.documents_fetch import failure_reason
 from filings_crawler.storage.layout import FilingPlace
 from filings_crawler.work import DocumentWork, PastListingScope, Target
 
@@ -64,7 +65,11 @@ class PastListingsSpider(DiscoverySpider):
         self.scope = PastListingScope(frozenset(), {}, 0, 0)
         # Every candidate found in the index so far, by CIK: its name as the index writes it.
         self.candidates: dict[int, str] = {}
-        self.decided = 0
+        # Candidates decided; and those that could not be, for now (asked again by the next
+        # run: left) or because of what SEC served (failed), with the reasons.
+        self.decided: set[int] = set()
+        self.undecided_left: dict[int, str] = {}
+        self.undecided_failed: dict[int, str] = {}
 
     async def start(self) -> AsyncIterator[Any]:
         self.scope = await self.dataset.past_listing_scope()
@@ -95,7 +100,27 @@ class PastListingsSpider(DiscoverySpider):
 
     def progress_counts(self) -> tuple[int, int] | None:
         """Candidates decided (or given up on), of those found so far."""
-        return (self.decided, len(self.candidates)) if self.candidates else None
+        if not self.candidates:
+            return None
+        outcomes = len(self.decided) + len(self.undecided_left) + len(self.undecided_failed)
+        return outcomes, len(self.candidates)
+
+    async def reconcile(self) -> WorkAccount:
+        """Each candidate decided or its problem recorded; the companies found listed read and
+        their documents stored, as the backfill's."""
+        account = WorkAccount(done={"candidates": len(self.decided)})
+        if self.undecided_failed:
+            account.failed["candidates"] = len(self.undecided_failed)
+        if self.undecided_left:
+            detail = examples(f"CIK {cik}: {why}" for cik, why in self.undecided_left.items())
+            account.left.append(Outstanding("candidates", len(self.undecided_left), detail))
+        outcomes = self.decided | self.undecided_left.keys() | self.undecided_failed.keys()
+        if lost := sorted(self.candidates.keys() - outcomes):
+            detail = "never decided: CIK " + examples(map(str, lost))
+            account.unaccounted.append(Outstanding("candidates", len(lost), detail))
+        if self.companies:
+            account.add(await super().reconcile())
+        return account
 
     async def sweep(self) -> list[scrapy.Request]:
         """Documents still due of the companies confirmed in this run."""
@@ -135,12 +160,13 @@ class PastListingsSpider(DiscoverySpider):
     # -- a candidate ----------------------------------------------------------------------------
 
     def parse_candidate(self, response: Response, cik: int, name: str) -> Iterator[Any]:
-        self.handled_companies.add(cik)
         config = self.config
         try:
             submissions = parse_submissions(response.body, response.url, forms=config.filing_forms)
         except FormatError as error:
-            yield self.undecided(cik, name, f"submissions JSON unusable: {error.problem}")
+            yield self.undecided(
+                cik, name, f"submissions JSON unusable: {error.problem}", lasting=True
+            )
             return
         rows = select_filings(
             submissions.recent.filings,
@@ -180,7 +206,10 @@ class PastListingsSpider(DiscoverySpider):
             return
         kwargs = failure.request.cb_kwargs  # type: ignore[attr-defined]
         yield self.undecided(
-            kwargs["cik"], kwargs["name"], f"submissions JSON: {failure_reason(failure)}"
+            kwargs["cik"],
+            kwargs["name"],
+            f"submissions JSON: {failure_reason(failure)}",
+            lasting=is_lasting(failure),
         )
 
     def parse_cover(
@@ -194,9 +223,14 @@ class PastListingsSpider(DiscoverySpider):
         """The read filing's documents are in hand: its cover decides."""
         name = submissions.name or self.candidates.get(cik, "")
         if documents.cover is None:
-            reasons = [o.error for o in documents.outcomes if o.error] or documents.problems
+            failures = [o for o in documents.outcomes if o.error]
+            reasons = [o.error for o in failures if o.error] or documents.problems
             problem = "; ".join(reasons) or "no primary document"
-            yield self.undecided(cik, name, f"{to_read.accession_number}: {problem}")
+            # Its cover unreadable, or its document refused for good: asked again it is the same.
+            lasting = all(o.lasting for o in failures)
+            yield self.undecided(
+                cik, name, f"{to_read.accession_number}: {problem}", lasting=lasting
+            )
             return
         listing = listing_on_cover(documents.cover)
         check = PastListingCheck(cik, name, listing, to_read.accession_number, to_read.filing_date)
@@ -222,13 +256,13 @@ class PastListingsSpider(DiscoverySpider):
         yield from self.next_page(cik, self.pages_wanted(submissions), profile)
 
     def decided_check(self, check: PastListingCheck) -> PastListingCheck:
-        self.decided += 1
+        self.decided.add(check.cik)
         exchange = check.listing.exchange if check.listing else None
         self.count(f"listed/{exchange}" if exchange else "never_listed")
         return check
 
-    def undecided(self, cik: int, name: str, problem: str) -> PastListingCheck:
+    def undecided(self, cik: int, name: str, problem: str, *, lasting: bool) -> PastListingCheck:
         """The company could not be checked: recorded with the reason, asked again next run."""
-        self.decided += 1
+        (self.undecided_failed if lasting else self.undecided_left)[cik] = problem
         self.report("past_listing_undecided", cik, problem)
         return PastListingCheck(cik, name, None, problem=problem)

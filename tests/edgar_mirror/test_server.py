@@ -402,7 +402,9 @@ def test_request_log_and_stats(fresh: EdgarMirror):
             "slow": 0,
             "gzip_bomb": 0,
             "not_found": 0,
+            "block": 0,
         },
+        "aimed_faults": {},
     }
     assert fresh.stats() == json.loads(raw)
     _, _, raw_requests = fetch(f"{fresh.url}/_mirror/requests")

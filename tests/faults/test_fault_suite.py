@@ -34,10 +34,11 @@ def control(mirror: str, name: str, payload: dict[str, Any] | None = None) -> An
         return json.load(response)
 
 
-def universe(engine: Engine) -> None:
+def universe(engine: Engine, companies: dict[int, tuple[str, str]] = COMPANIES) -> None:
+    """An empty database but for these companies (CIK: ticker, exchange), targeted."""
     with engine.begin() as conn:
         conn.execute(text(f"TRUNCATE {', '.join(DATA_TABLES)} RESTART IDENTITY CASCADE"))
-        for cik, (ticker, exchange) in COMPANIES.items():
+        for cik, (ticker, exchange) in companies.items():
             conn.execute(
                 text(
                     "INSERT INTO companies (cik, name, tickers, primary_ticker, exchange) "

@@ -213,6 +213,7 @@ def test_the_10k_file_by_file_records_the_image_sec_lacks_without_asking():
             IMAGE,
             f"{work.files.folder}aapl-20240928_g2.jpg",
             error="not in the filing folder (index.json); SEC does not have it",
+            lasting=True,
         )
     ]
 
