@@ -190,6 +190,8 @@ def main() -> int:
                             **mirror_base_urls(base),
                             "LOG_LEVEL": "WARNING",
                             "LOG_DIR": "",
+                            # A block is the benchmark's failure: stop there, not 11 min later.
+                            "SEC_MAX_BLOCKS": "1",
                             **(
                                 {"SEC_RATE_MARGIN": str(args.margin)}
                                 if args.margin is not None

@@ -43,3 +43,15 @@ def running_engine(crawler: Crawler) -> ExecutionEngine | None:
     except RuntimeError:  # Scrapy: "Crawler.engine is not set yet"
         return None
     return engine if engine.running else None
+
+
+def closing(crawler: Crawler) -> bool:
+    """Whether the crawl is closing or closed: stopped by a signal, by a component (stop_crawl),
+    or by a limit such as CLOSESPIDER_TIMEOUT. Requests waiting for SEC's budget give up then,
+    rather than sit out a block's ten-minute pause before the crawl can close."""
+    engine = running_engine(crawler)
+    if engine is None:
+        return True
+    # Scrapy keeps no public flag of it: the engine's slot holds the Deferred of the close.
+    slot = getattr(engine, "_slot", None)
+    return slot is None or getattr(slot, "closing", None) is not None

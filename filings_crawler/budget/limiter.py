@@ -65,7 +65,10 @@ class SlidingWindowLimiter:
         # Sends of the last second, to report the busiest second actually sent.
         self._last_second: deque[float] = deque()
         self.max_in_any_second = 0
+        # Permits taken (less those given back unsent), and sends seen leaving: only the second
+        # never goes down, so rates over an interval are read from it.
         self.total_sends = 0
+        self.confirmed_sends = 0
         self.first_send: float | None = None
         self.last_send: float | None = None
         self.probing = False
@@ -135,6 +138,7 @@ class SlidingWindowLimiter:
         taken = self._pending.pop(token, None)
         if taken is None:
             return
+        self.confirmed_sends += 1
         sent = max(taken, self.clock() if when is None else when)
         bisect.insort(self._sends, sent)
         self._trim()

@@ -23,7 +23,7 @@ from filings_crawler.budget.limiter import Backoff, SlidingWindowLimiter
 from filings_crawler.budget.pace import Pace
 from filings_crawler.budget.shared import DISCOVERY, SharedWindow
 from filings_crawler.config import Config, ConfigError, crawler_config
-from filings_crawler.stopping import running_engine, stop_crawl
+from filings_crawler.stopping import closing, stop_crawl
 
 logger = logging.getLogger(__name__)
 
@@ -154,7 +154,7 @@ class SecBudget:
 
     def should_stop_waiting(self) -> bool:
         """Whether requests waiting for the budget should give up: the crawl is closing."""
-        return self.stopping or running_engine(self.crawler) is None
+        return self.stopping or closing(self.crawler)
 
     # -- visibility ---------------------------------------------------------------------------
 
@@ -177,8 +177,10 @@ class SecBudget:
 
     def log_progress(self) -> None:
         limiter = self.sec
-        sent = limiter.total_sends - self._progress_sends
-        self._progress_sends = limiter.total_sends
+        # Sends seen leaving: permits given back unsent (the shared budget said wait) once made
+        # this negative.
+        sent = limiter.confirmed_sends - self._progress_sends
+        self._progress_sends = limiter.confirmed_sends
         self.record_stats()
         if sent or limiter.paused_for:
             logger.info(

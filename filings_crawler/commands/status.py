@@ -14,6 +14,7 @@ from filings_crawler.cli import ProjectCommand
 from filings_crawler.config import redact_url
 from filings_crawler.db.past_listings import NEVER_LISTED, UNDECIDED, past_listing_counts
 from filings_crawler.db.status import RunView, load_runs
+from filings_crawler.extensions.progress import describe_work
 from filings_crawler.processes import is_alive
 
 
@@ -95,12 +96,7 @@ def describe_running(
     ]
     progress = run.progress
     if progress:
-        done, total = progress.get("done"), progress.get("total")
-        part = (
-            f"{done:,} of {total:,} ({100 * done / total:.0f}%)"
-            if done is not None and total
-            else ""
-        )
+        part = describe_work(progress)
         eta = progress.get("eta_seconds")
         lines.append(
             "      "

@@ -12,8 +12,9 @@ from sqlalchemy import Connection, Integer, Subquery, cast, func, select, tuple_
 from filings_crawler.db.tables import artifacts, companies, execution_runs, filings
 from filings_crawler.sec.exchanges import TARGET_EXCHANGES
 
-# A run's progress.pending counts its spider's own unit: companies for backfill and incremental,
-# filings for documents. Only the documents crawl's is the download queue.
+# A run's progress.filings_pending counts the filings whose documents it still had to fetch
+# (progress.pending before; runs recorded since count requests there). Only the documents
+# crawl's is the download queue: a backfill's counts the filings it had found so far.
 QUEUE_RUN_TYPES = ("documents",)
 # How many of the most common failure reasons are shown per exchange.
 TOP_ERRORS = 3
@@ -394,7 +395,10 @@ def load_runs(conn: Connection, limit: int = 500) -> list[RunPoint]:
             execution_runs.c.duration_seconds,
             # Only the plotted values leave the server, not every run's whole stats object.
             *(stats[key].label(name) for name, key in STAT_KEYS.items()),
-            execution_runs.c.metadata["progress"]["pending"].label("pending"),
+            func.coalesce(
+                execution_runs.c.metadata["progress"]["filings_pending"],
+                execution_runs.c.metadata["progress"]["pending"],
+            ).label("pending"),
         )
         .where(execution_runs.c.completed_at.is_not(None))
         .order_by(execution_runs.c.started_at.desc(), execution_runs.c.id.desc())

@@ -18,7 +18,7 @@ import logging
 import os
 import socket
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
@@ -78,6 +78,8 @@ class Dataset:
         # Set when the spider opens.
         self.run_started_at: datetime | None = None
         self.resuming = False
+        # What writes records still held in memory (the database pipeline's buffers).
+        self._flushers: list[Callable[[], Awaitable[None]]] = []
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Dataset:
@@ -130,6 +132,22 @@ class Dataset:
             payload = {"run_started_at": started_at.isoformat()}
             write_atomically(self.run_file, json.dumps(payload).encode())
         return started_at, False
+
+    # -- records not written yet ----------------------------------------------------------------
+
+    def on_flush(self, flusher: Callable[[], Awaitable[None]]) -> None:
+        """`flusher()` writes records a component holds in memory (the database pipeline)."""
+        self._flushers.append(flusher)
+
+    async def flush(self) -> None:
+        """Write every record the crawl holds in memory, so the database says all it did.
+
+        Asked before the end-of-crawl sweep: a filing recorded a second ago and still in the
+        pipeline's buffer is not due yet to a query, and the crawl would close without its
+        documents (seen: an incremental crawl sharing the budget).
+        """
+        for flusher in self._flushers:
+            await flusher()
 
     # -- running queries ------------------------------------------------------------------------
 

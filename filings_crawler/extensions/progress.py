@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -18,12 +19,50 @@ from filings_crawler.extensions.dataset import dataset_of
 logger = logging.getLogger(__name__)
 
 
+@dataclass(frozen=True)
+class WorkProgress:
+    """How far a crawl is in its work, as its spider says (`work_progress()`).
+
+    Two kinds of work: the companies it reads (each a submissions file and its pages) and the
+    filings whose documents it fetches, which the companies read so far have brought. Requests
+    are what the estimate prices both in: what the work done cost, per company and per filing.
+    """
+
+    companies_done: int = 0
+    companies_total: int = 0
+    filings_done: int = 0  # filings whose documents went through the pipelines
+    filings_known: int = 0  # filings whose documents were asked for (or are queued to be)
+    filing_requests: int = 0  # requests the filings done took (the rest read companies)
+
+
+def requests_left(work: WorkProgress, requests: int) -> float | None:
+    """The requests the rest of the work will take, at what each kind cost so far: the filings
+    known and not done, the companies left, and the filings those will bring (as many each as
+    the companies read so far). None until each kind left has had a price."""
+    company_requests = max(requests - work.filing_requests, 0)
+    companies_left = max(work.companies_total - work.companies_done, 0)
+    filings_left = float(max(work.filings_known - work.filings_done, 0))
+    left = 0.0
+    if companies_left:
+        if not work.companies_done:
+            return None
+        left += companies_left * company_requests / work.companies_done
+        filings_left += companies_left * work.filings_known / work.companies_done
+    if filings_left:
+        if not work.filings_done:
+            return None
+        left += filings_left * work.filing_requests / work.filings_done
+    return left
+
+
 class Progress:
     """Items, requests/s, what is left and an estimate of the time it takes, once a minute.
 
-    A spider says how far it is with `progress_counts()` -> (done, total) in its own unit
-    (companies for the backfill, filings for the documents crawl); the estimate divides what is
-    left by the rate that unit was done at since the crawl began.
+    What is left counts all of a crawl's work (companies, their pages, every filing's documents)
+    in requests, the unit SEC's budget paces, so the estimate holds in the documents stage as
+    in discovery: the requests left over the crawl's mean rate so far. (Counted in companies,
+    a backfill said 100% once the submissions files were read, with nearly all of its requests,
+    the documents', still to come.)
     """
 
     def __init__(self, crawler: Crawler, interval: float):
@@ -68,18 +107,27 @@ class Progress:
             "requests": requests,
             "requests_per_second": round(rate, 2),
         }
-        counts = getattr(self.crawler.spider, "progress_counts", None)
-        if callable(counts) and (done_total := counts()) is not None:
-            done, total = done_total
-            progress.update(done=done, total=total, pending=max(total - done, 0))
-            if done > 0 and total > done:
-                progress["eta_seconds"] = round((total - done) * elapsed / done)
+        report = getattr(self.crawler.spider, "work_progress", None)
+        work = report() if callable(report) else None
+        if work is not None:
+            progress.update(
+                companies=[work.companies_done, work.companies_total],
+                filings=[work.filings_done, work.filings_known],
+                filings_pending=max(work.filings_known - work.filings_done, 0),
+            )
+            left = requests_left(work, requests)
+            if left is not None:
+                total = requests + left
+                progress.update(done=requests, total=round(total), pending=round(left))
+                if requests and elapsed > 0:
+                    progress["eta_seconds"] = round(left * elapsed / requests)
         return progress
 
     async def report(self) -> None:
         progress = self.snapshot()
         logger.info(
-            "Progress: %s items, %.2f requests/s, %s left, about %s to go",
+            "Progress: %s, %s items, %.2f requests/s, about %s requests left, %s to go",
+            describe_work(progress),
             progress["items"],
             progress["requests_per_second"],
             progress.get("pending", "?"),
@@ -95,3 +143,16 @@ def _duration(seconds: float | None) -> str:
     minutes, _ = divmod(int(seconds), 60)
     hours, minutes = divmod(minutes, 60)
     return f"{hours} h {minutes:02d} min" if hours else f"{minutes} min"
+
+
+def describe_work(progress: dict[str, Any]) -> str:
+    """`companies 7 of 7, filings 12 of 80, 25% of about 5,000 requests` (what is known)."""
+    parts = []
+    if (companies := progress.get("companies")) and companies[1]:
+        parts.append(f"companies {companies[0]:,} of {companies[1]:,}")
+    if (filings := progress.get("filings")) and filings[1]:
+        parts.append(f"filings {filings[0]:,} of {filings[1]:,} known")
+    if progress.get("total"):
+        share = 100 * progress["done"] / progress["total"]
+        parts.append(f"{share:.0f}% of about {progress['total']:,} requests")
+    return ", ".join(parts) or "no work counted yet"

@@ -97,6 +97,8 @@ class DatabasePipeline:
 
     def open_spider(self) -> None:
         self.timer.start(self.flush_seconds, now=False)
+        # The end-of-crawl sweep asks the database what is left: everything yielded first.
+        dataset_of(self.crawler).on_flush(self.flush_all)
 
     async def process_item(self, item: Any) -> Any:
         kind = type(item)
@@ -119,6 +121,10 @@ class DatabasePipeline:
     async def close_spider(self) -> None:
         if self.timer.running:
             self.timer.stop()
+        await self.flush_all()
+
+    async def flush_all(self) -> None:
+        """Write every buffer now."""
         for kind in self.writers:
             await self.flush(kind)
 

@@ -61,7 +61,9 @@ class FilingStorePipeline:
         assert file.data is not None
         outcome = ArtifactOutcome(file.kind, file.sec_url)
         if problem := content_problem(file.kind, file.name, file.data):
+            # What SEC's zip or folder holds is not the file: asked again, it would be the same.
             outcome.error = problem
+            outcome.lasting = True
             logger.warning(
                 "%s: %s not stored: %s", item.place.accession_number, file.sec_url, problem
             )
@@ -90,6 +92,7 @@ class FilingStorePipeline:
         requests = item.requests + len(item.to_fetch)
         path = item.fetch_path or "retry"
         self.stats.inc_value("documents/filings_processed")
+        self.stats.inc_value("documents/requests", requests)
         self.stats.inc_value(f"documents/requests/{path}", requests)
         self.stats.max_value("documents/requests_per_filing_max", requests)
         for problem in item.problems:

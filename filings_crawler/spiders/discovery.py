@@ -19,6 +19,7 @@ from twisted.python.failure import Failure
 
 from filings_crawler.accounting import WorkAccount, companies_account, documents_account
 from filings_crawler.budget.sec_budget import BudgetExhausted
+from filings_crawler.extensions.progress import WorkProgress
 from filings_crawler.failures import failure_reason, is_lasting
 from filings_crawler.items import CompanyProfile, Filing, FilingBatch
 from filings_crawler.scheduler import DISCOVERY_CIK
@@ -98,11 +99,12 @@ class DiscoverySpider(EdgarSpider):
             meta={DISCOVERY_CIK: cik},
         )
 
-    def progress_counts(self) -> tuple[int, int] | None:
-        """Companies whose submissions are read (or failed), of those the crawl reads."""
-        if not self.companies:
+    def work_progress(self) -> WorkProgress | None:
+        """Companies read (or failed), of those the crawl reads, and their filings' documents."""
+        companies = self.sweep_companies()
+        if not companies:
             return None
-        return self.ledger.done_count(self.companies), len(self.companies)
+        return self.fetch.work(self.ledger.done_count(companies), len(companies))
 
     # -- the sweep ------------------------------------------------------------------------------
 

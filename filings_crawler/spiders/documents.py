@@ -16,6 +16,7 @@ from scrapy.crawler import Crawler
 from filings_crawler.accounting import WorkAccount, documents_account
 from filings_crawler.budget.shared import DOCUMENTS
 from filings_crawler.extensions.dataset import LEASE_BATCH
+from filings_crawler.extensions.progress import WorkProgress
 from filings_crawler.sec.exchanges import TARGET_EXCHANGES
 from filings_crawler.spiders import arguments
 from filings_crawler.spiders.base import EdgarSpider
@@ -76,11 +77,10 @@ class DocumentsSpider(EdgarSpider):
         tally = await self.dataset.documents_tally(accessions=sorted(self.fetch.fetching))
         return documents_account(tally, fetched=True)
 
-    def progress_counts(self) -> tuple[int, int] | None:
-        """Filings processed, of those queued at the start."""
+    def work_progress(self) -> WorkProgress | None:
+        """Filings processed, of those queued at the start (and leased or swept since)."""
         stats = self.crawler.stats
         assert stats is not None
-        total = stats.get_value("documents/filings_queued")
-        if total is None:
+        if stats.get_value("documents/filings_queued") is None:
             return None
-        return int(stats.get_value("documents/filings_processed", 0)), int(total)
+        return self.fetch.work()

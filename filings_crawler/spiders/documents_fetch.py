@@ -23,6 +23,7 @@ from twisted.python.failure import Failure
 
 from filings_crawler.budget.sec_budget import BudgetExhausted
 from filings_crawler.config import crawler_config
+from filings_crawler.extensions.progress import WorkProgress
 from filings_crawler.failures import failure_reason, failure_status, is_lasting
 from filings_crawler.items import ArtifactOutcome, FilingDocuments
 from filings_crawler.sec.covers import Cover, read_cover
@@ -302,6 +303,18 @@ class DocumentsFetch:
         except FormatError as error:
             problems.append(f"cover page unreadable: {error.problem}")
             return None
+
+    def work(self, companies_done: int = 0, companies_total: int = 0) -> WorkProgress:
+        """The crawl's progress: these companies, and the filings asked for in this process."""
+        stats = self.crawler.stats
+        assert stats is not None
+        return WorkProgress(
+            companies_done=companies_done,
+            companies_total=companies_total,
+            filings_done=int(stats.get_value("documents/filings_processed", 0)),
+            filings_known=len(self.fetching) - int(stats.get_value("documents/not_stored", 0)),
+            filing_requests=int(stats.get_value("documents/requests", 0)),
+        )
 
     def count(self, name: str, value: int = 1) -> None:
         # Looked up when used: the spider (and this) are made before the crawler's stats.

@@ -167,9 +167,6 @@ class IncrementalSpider(DiscoverySpider):
         # Only once the index is read does the run know its companies.
         return [] if self.index_requests_pending else sorted(self.found)
 
-    def progress_counts(self) -> tuple[int, int] | None:
-        return (self.ledger.done_count(self.found), len(self.found)) if self.found else None
-
     def report_index_problem(self, problem: str, *, lasting: bool) -> None:
         self.count("errors/daily_index")
         self.logger.error("Daily index: %s", problem)

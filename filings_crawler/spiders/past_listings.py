@@ -31,6 +31,7 @@ from twisted.python.failure import Failure
 
 from filings_crawler.accounting import Outstanding, WorkAccount, examples
 from filings_crawler.budget.sec_budget import BudgetExhausted
+from filings_crawler.extensions.progress import WorkProgress
 from filings_crawler.failures import failure_reason, is_lasting
 from filings_crawler.items import FilingDocuments, PastListingCheck
 from filings_crawler.sec.daily_index import parse_master_index, quarter_folders
@@ -98,12 +99,13 @@ class PastListingsSpider(DiscoverySpider):
                 meta={"memory_only": True},
             )
 
-    def progress_counts(self) -> tuple[int, int] | None:
-        """Candidates decided (or given up on), of those found so far."""
+    def work_progress(self) -> WorkProgress | None:
+        """Candidates decided (or given up on), of those found so far, and the documents of the
+        filings read to decide and of the companies found listed."""
         if not self.candidates:
             return None
         outcomes = len(self.decided) + len(self.undecided_left) + len(self.undecided_failed)
-        return outcomes, len(self.candidates)
+        return self.fetch.work(outcomes, len(self.candidates))
 
     async def reconcile(self) -> WorkAccount:
         """Each candidate decided or its problem recorded; the companies found listed read and
@@ -222,6 +224,9 @@ class PastListingsSpider(DiscoverySpider):
     ) -> Iterator[Any]:
         """The read filing's documents are in hand: its cover decides."""
         name = submissions.name or self.candidates.get(cik, "")
+        if documents.cover is None or listing_on_cover(documents.cover).exchange is None:
+            # Its documents are not stored: the probe is done with.
+            self.fetch.count("not_stored")
         if documents.cover is None:
             failures = [o for o in documents.outcomes if o.error]
             reasons = [o.error for o in failures if o.error] or documents.problems

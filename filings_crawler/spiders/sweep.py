@@ -19,6 +19,7 @@ from scrapy.utils.defer import deferred_from_coro
 from twisted.internet.task import LoopingCall
 from twisted.python.failure import Failure
 
+from filings_crawler.extensions.dataset import dataset_of
 from filings_crawler.stopping import running_engine
 
 logger = logging.getLogger(__name__)
@@ -44,6 +45,8 @@ class IdleSweep:
 
     async def _sweep(self) -> None:
         try:
+            # What the crawl yielded is recorded first: the database must say all it did.
+            await dataset_of(self.crawler).flush()
             requests = await self.sweep()
         finally:
             self.running = False

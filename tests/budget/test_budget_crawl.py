@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
@@ -147,6 +148,26 @@ async def test_after_a_429_burst_and_a_block_the_crawl_backs_off_and_finishes(
 
 
 @pytest_twisted.ensureDeferred
+async def test_a_crawl_closing_during_a_block_pause_does_not_sit_it_out(
+    engine, database_url, enforcing_mirror, tmp_path
+):
+    # Blocked at the 5th request, with SEC's ten-minute cooldown; the crawl is closed 3 s in
+    # (a closespider limit here; a component's stop or a signal is the same): its requests
+    # waiting for the budget give up, and it closes at once. (It once waited the whole pause.)
+    mirror_control(enforcing_mirror, "script", {"blocks": [{"at": 5, "seconds": 600}]})
+    settings = project_settings(
+        database_url, enforcing_mirror, tmp_path, SEC_BLOCK_COOLDOWN="660", CLOSESPIDER_TIMEOUT="3"
+    )
+    started = time.monotonic()
+    crawler = await crawl(settings, ProbeSpider, urls=probe_urls(enforcing_mirror, 40))
+    took = time.monotonic() - started
+    crawl_stats = crawler.stats.get_stats() if crawler.stats else {}
+    assert crawl_stats["finish_reason"] == "closespider_timeout"
+    assert crawl_stats["budget/sec/blocks"] == 1
+    assert took < 60, took  # far from the 660 s pause
+
+
+@pytest_twisted.ensureDeferred
 async def test_too_many_blocks_stop_the_crawl_cleanly(
     engine, database_url, enforcing_mirror, tmp_path
 ):
@@ -193,6 +214,33 @@ async def test_a_404_is_final_and_other_hosts_are_never_fetched(
     ]
     crawl_stats = crawler.stats.get_stats() if crawler.stats else {}
     assert crawl_stats["budget/refused_offsite"] == 2
+
+
+@pytest.mark.parametrize("hogs", [0, 2 * (os.cpu_count() or 2)], ids=["quiet", "busy"])
+@pytest_twisted.ensureDeferred
+async def test_the_limit_holds_where_sec_counts_across_a_network_that_delays_each_request(
+    engine, database_url, tmp_path, hogs
+):
+    # Each request arrives a random 0-50 ms after it left, and the mirror counts it then, as
+    # SEC counts what crossed the internet: sends spaced to the limit would arrive bunched. The
+    # mirror runs ahead of the crawl for the CPU, so its answers and stamps are the wire's.
+    with run_mirror_process(
+        EDGAR_SAMPLE, latency=0.1, arrival_delay=0.05, enforce_rate=10, niceness=-10
+    ) as mirror:
+        settings = project_settings(database_url, mirror, tmp_path)
+        with cpu_hogs(hogs):
+            crawler = await crawl(settings, ProbeSpider, urls=probe_urls(mirror, 120))
+        spider = crawler.spider
+        assert isinstance(spider, ProbeSpider)
+        assert len(spider.parsed) == 120
+        stats = mirror_control(mirror, "stats")
+        arrivals = sorted(r["arrival"] for r in mirror_control(mirror, "requests"))
+    assert stats["rate_violations"] == 0
+    assert stats["max_in_any_window"] <= 10
+    use = (len(arrivals) - 1) / (arrivals[-1] - arrivals[0]) / 10
+    print(f"arrivals delayed 0-50 ms, {hogs} CPU hogs: budget use {use:.3f}")
+    if not hogs:
+        assert use >= 0.9  # the margin costs a few percent of pace, no more
 
 
 @pytest_twisted.ensureDeferred

@@ -189,3 +189,18 @@ def test_a_released_permit_never_counted_and_a_probe_stays_to_send():
     limiter.release(probe)
     # The probe was not sent: the next permit is the probe.
     assert limiter.acquire().probe
+
+
+def test_sends_seen_leaving_only_ever_go_up():
+    # Permits given back unsent lower the permits taken, never the sends: a rate over an
+    # interval read from the sends cannot come out negative (it once printed -0.02/s).
+    clock = FakeClock()
+    limiter = SlidingWindowLimiter(10, margin=0.0, clock=clock)
+    sent = limiter.acquire()
+    limiter.confirm(sent.token)
+    before = limiter.confirmed_sends
+    clock.now += 1
+    limiter.release(limiter.acquire())
+    limiter.release(limiter.acquire())
+    assert limiter.confirmed_sends == before == 1
+    assert limiter.total_sends == 1

@@ -94,11 +94,28 @@ def universe(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
 def shared(
     engine: Engine, database_url: str, universe: dict[str, Any], tmp_path: Path
 ) -> Iterator[tuple[str, dict[str, str]]]:
+    yield from shared_budget(database_url, universe, tmp_path)
+
+
+@pytest.fixture
+def delayed(
+    engine: Engine, database_url: str, universe: dict[str, Any], tmp_path: Path
+) -> Iterator[tuple[str, dict[str, str]]]:
+    """As `shared`, but across a network: each request arrives a random 0-50 ms after it left."""
+    yield from shared_budget(database_url, universe, tmp_path, arrival_delay=0.05)
+
+
+def shared_budget(
+    database_url: str, universe: dict[str, Any], tmp_path: Path, arrival_delay: float = 0.0
+) -> Iterator[tuple[str, dict[str, str]]]:
+    """The mirror, enforcing SEC's limit, and the documents queue of the backfilled companies."""
     require_redis()
     client = redis.Redis.from_url(REDIS_URL)
     for key in client.scan_iter(f"{PREFIX}:*"):
         client.delete(key)
-    with run_mirror_process(universe["root"], enforce_rate=10) as mirror:
+    with run_mirror_process(
+        universe["root"], enforce_rate=10, arrival_delay=arrival_delay, niceness=-10
+    ) as mirror:
         env = job_environment(
             database_url, mirror, tmp_path, SEC_BUDGET_URL=REDIS_URL, SEC_BLOCK_COOLDOWN="3"
         )
@@ -231,3 +248,42 @@ def test_three_documents_crawls_and_an_incremental_share_one_budget(
     shared_line = next(line for line in status.stdout.splitlines() if "Shared SEC budget" in line)
     assert f"Shared SEC budget ({REDIS_URL})" in shared_line
     assert "requests/s since a block" in shared_line
+
+
+def test_three_crawls_sharing_the_budget_stay_under_the_limit_where_sec_counts(
+    engine, delayed, tmp_path
+):
+    """SEC counts arrivals, and the network delays each request differently: sends spaced to
+    the limit arrive bunched (11 in one second once, and a ten-minute block for all three)."""
+    mirror, env = delayed
+    workers = {
+        f"documents{n}": start(
+            ["crawl", "documents"],
+            {**env, "LOG_DIR": str(tmp_path / f"logs{n}")},
+            tmp_path,
+            f"documents{n}",
+        )
+        for n in range(3)
+    }
+    for name, process in workers.items():
+        try:
+            process.wait(timeout=400)
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+        assert process.returncode == 0, (name, (tmp_path / f"{name}.err").read_text()[-3000:])
+    records = mirror_control(mirror, "requests")
+    stats = mirror_control(mirror, "stats")
+    arrivals = sorted(r["arrival"] for r in records)
+    assert max_in_any_window(arrivals) <= 10
+    assert stats["rate_violations"] == 0
+    with engine.connect() as conn:
+        left = conn.execute(
+            text("SELECT count(*) FROM artifacts WHERE status = 'pending_download'")
+        ).scalar_one()
+    assert left == 0
+    steady = arrivals[len(arrivals) // 10 : -len(arrivals) // 10]
+    print(
+        f"three crawls, arrivals delayed 0-50 ms: {(len(steady) - 1) / (steady[-1] - steady[0]):.2f}/s"
+    )

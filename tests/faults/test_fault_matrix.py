@@ -97,7 +97,7 @@ def run_pipeline(engine: Engine, env: dict[str, str], where: Path) -> None:
         assert result.returncode == 0, f"{step}: {result.stderr[-3000:]}"
 
 
-def stored(engine: Engine, env: dict[str, str]) -> dict[str, Any]:
+def stored(engine: Engine, env: dict[str, str], where: Path) -> dict[str, Any]:
     """The dataset, in what two runs must agree on: rows without their clocks, and every file."""
     queries = {
         "companies": "SELECT cik, name, tickers, primary_ticker, exchange, sec_exchanges, "
@@ -116,26 +116,21 @@ def stored(engine: Engine, env: dict[str, str]) -> dict[str, Any]:
     with engine.connect() as conn:
         rows = {name: sorted(map(tuple, conn.execute(text(sql)))) for name, sql in queries.items()}
     files = {}
-    for root in (Path(env["STORAGE_ROOT"]), Path(env["LISTINGS_REF_DIR"])):
+    # The raw symbol directory files, kept in LISTINGS_REF_DIR (data/listings_ref in the cwd).
+    for root in (Path(env["STORAGE_ROOT"]), where / "data" / "listings_ref"):
         for path in sorted(root.rglob("*")):
             if path.is_file():
                 files[f"{root.name}/{path.relative_to(root)}"] = path.read_bytes()
     return {**rows, "files": files}
 
 
-def environment(database_url: str, mirror: str, where: Path) -> dict[str, str]:
-    return job_environment(
-        database_url, mirror, where, LISTINGS_REF_DIR=str(where / "listings_ref")
-    )
-
-
 @pytest.fixture(scope="module")
 def reference(session_engine, database_url, mirror, tmp_path_factory) -> dict[str, Any]:
     control(mirror, "reset")
     where = tmp_path_factory.mktemp("matrix-clean")
-    env = environment(database_url, mirror, where)
+    env = job_environment(database_url, mirror, where)
     run_pipeline(session_engine, env, where)
-    clean = stored(session_engine, env)
+    clean = stored(session_engine, env, where)
     assert len(clean["filings"]) > 10
     assert any(path.startswith("listings_ref/") for path in clean["files"])
     return clean
@@ -149,7 +144,7 @@ def test_each_fault_on_each_kind_of_request_loses_nothing(
     aimed = [{"path": KINDS[kind], "times": 1, **FAULTS[fault]} for kind in kinds]
     control(mirror, "reset")
     control(mirror, "script", {"faults": {"slow_seconds": 3.0, "aimed": aimed}})
-    env = environment(database_url, mirror, tmp_path)
+    env = job_environment(database_url, mirror, tmp_path)
     run_pipeline(engine, env, tmp_path)
 
     struck = Counter(
@@ -166,6 +161,6 @@ def test_each_fault_on_each_kind_of_request_loses_nothing(
         record["fault"] and re.search(rf"/data/({'|'.join(candidates)})/", record["path"])
         for record in control(mirror, "requests")
     )
-    faulted = stored(engine, env)
+    faulted = stored(engine, env, tmp_path)
     for name in reference:
         assert faulted[name] == reference[name], name

@@ -10,6 +10,7 @@ from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.defer import Deferred
 from twisted.internet.task import deferLater
 
+from filings_crawler.extensions.dataset import dataset_of
 from filings_crawler.spiders.sweep import IdleSweep
 from tests.crawling import unit_crawler
 
@@ -62,3 +63,26 @@ async def test_a_sweep_that_cannot_reach_the_database_lets_the_crawl_close():
     answers.ready.callback(None)
     await a_turn()
     sweep.spider_idle()  # the work is left to the next run
+
+
+@pytest_twisted.ensureDeferred
+async def test_what_the_crawl_yielded_is_recorded_before_the_database_is_asked():
+    # A filing yielded a moment ago waits in the database pipeline's buffer: asked before it is
+    # written, the database would say its documents are not due, and the crawl would close.
+    crawler = unit_crawler()
+    order: list[str] = []
+
+    async def flush() -> None:
+        order.append("flushed")
+
+    async def sweep() -> list[scrapy.Request]:
+        order.append("asked")
+        return []
+
+    dataset_of(crawler).on_flush(flush)
+    idle = IdleSweep(crawler, sweep)
+    with pytest.raises(DontCloseSpider):
+        idle.spider_idle()
+    await a_turn()
+    assert order == ["flushed", "asked"]
+    assert idle.found_nothing
