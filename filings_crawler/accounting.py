@@ -78,6 +78,30 @@ class WorkAccount:
         return asdict(self)
 
 
+# How each kind of work done reads in the closing summary.
+_DONE = {
+    "companies": ("company read", "companies read"),
+    "candidates": ("past-listing candidate decided", "past-listing candidates decided"),
+    "documents": ("document stored", "documents stored"),
+    "documents_queued": ("document queued", "documents queued"),
+}
+
+
+def describe_done(account: Mapping[str, Any]) -> str:
+    """`11 companies read (1 failed with SEC's reason), 240 documents stored (3 failed ...)`."""
+    parts = []
+    for kind, count in account["done"].items():
+        one, many = _DONE.get(kind, (kind, kind))
+        part = f"{count:,} {one if count == 1 else many}"
+        if failed := account["failed"].get(kind):
+            part += f" ({failed:,} failed with SEC's reason)"
+        parts.append(part)
+    for kind, count in account["failed"].items():
+        if kind not in account["done"]:
+            parts.append(f"{count:,} {kind} failed with SEC's reason")
+    return ", ".join(parts) or "nothing to do"
+
+
 def examples(items: Iterable[str]) -> str:
     """`a, b, c and 4 more`."""
     items = list(items)

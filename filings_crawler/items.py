@@ -82,6 +82,20 @@ class Filing:
     def accession_number(self) -> str:
         return self.row.accession_number
 
+    def place(self, exchange: str, ticker: str | None) -> FilingPlace:
+        """Where its files go, for a company listed on `exchange` as `ticker`."""
+        row = self.row
+        return FilingPlace(
+            exchange=exchange,
+            ticker=ticker,
+            cik=self.cik,
+            accession_number=row.accession_number,
+            form=row.form,
+            filing_date=row.filing_date,
+            report_date=row.report_date,
+            primary_document=self.primary_document,
+        )
+
 
 @dataclass
 class FilingBatch:

@@ -68,9 +68,20 @@ def _spider_name(record: logging.LogRecord) -> str | None:
     return getattr(spider, "name", None) or (spider if isinstance(spider, str) else None)
 
 
+class ScrapyNarration(logging.Filter):
+    """Keeps Scrapy's own INFO narration (its settings, components and stats dumps, a line a
+    minute of pages crawled) off the screen; the job's log file keeps it. Its warnings and
+    errors, and the project's own lines, still show: a one-request crawl took 117 lines."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        scrapy = record.name == "scrapy" or record.name.startswith("scrapy.")
+        return not scrapy or record.levelno >= logging.WARNING
+
+
 _installed: list[logging.Handler] = []
 # The per-job file under LOG_DIR, once installed: refusals are written there too (to_log_file).
 _job_file: list[logging.Handler] = []
+_job_path: list[Path] = []
 
 
 def configure(
@@ -111,6 +122,9 @@ def configure(
         else:
             handlers.append((job_file, file_level))
             _job_file.append(job_file)
+            _job_path.append(log_path)
+            if not stream_file:
+                screen.addFilter(ScrapyNarration())
     for handler, handler_level in handlers:
         handler.setFormatter(formatter_class(job))
         handler.setLevel(handler_level)
@@ -129,6 +143,11 @@ def level_number(level: object) -> int:
         return level
     number = logging.getLevelName(str(level or "INFO").upper())
     return number if isinstance(number, int) else logging.INFO
+
+
+def job_log_path() -> Path | None:
+    """The job's log file under LOG_DIR, once configure() made it."""
+    return _job_path[0] if _job_path else None
 
 
 def to_log_file(level: int, message: str) -> None:
@@ -163,6 +182,7 @@ def configure_from_settings(settings: Any, job: str) -> Path | None:
 def uninstall() -> None:
     """Remove the handlers configure() installed (tests run several jobs in one process)."""
     _job_file.clear()
+    _job_path.clear()
     while _installed:
         handler = _installed.pop()
         logging.root.removeHandler(handler)

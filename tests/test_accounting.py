@@ -9,6 +9,7 @@ from filings_crawler.accounting import (
     Outstanding,
     WorkAccount,
     companies_account,
+    describe_done,
     documents_account,
 )
 
@@ -91,3 +92,14 @@ def test_accounts_add_up_and_travel_as_plain_data():
     }
     assert account.complete
     assert account.summary() == ""
+
+
+def test_what_was_done_reads_as_a_sentence():
+    account = WorkAccount(
+        done={"companies": 1, "documents": 240}, failed={"companies": 1, "documents": 3}
+    )
+    assert describe_done(account.as_dict()) == (
+        "1 company read (1 failed with SEC's reason), 240 documents stored (3 failed with "
+        "SEC's reason)"
+    )
+    assert describe_done(WorkAccount().as_dict()) == "nothing to do"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 from typing import Any
 
 from scrapy import Spider
@@ -18,7 +19,8 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import UsageError
 from scrapy.spiderloader import get_spider_loader
 
-from filings_crawler.accounting import Outstanding, WorkAccount
+from filings_crawler import logs
+from filings_crawler.accounting import Outstanding, WorkAccount, describe_done
 from filings_crawler.budget.shared import check_reachable
 from filings_crawler.cli import EXIT_BUDGET_TAKEN, EXIT_INCOMPLETE, EXIT_STOPPED, fail, prepare_job
 from filings_crawler.db.sec_lock import BudgetTaken, hold_sec_budget
@@ -26,6 +28,7 @@ from filings_crawler.extensions.run_audit import RECONCILIATION, run_status
 from filings_crawler.spiders.arguments import ArgumentError, accepted_arguments, check_names
 from filings_crawler.stopping import STOP_MESSAGE
 from filings_crawler.storage.backends import StorageError
+from filings_crawler.text import duration
 
 # What a close reason means to the person reading the last line, and what to do about it.
 _REASONS = {
@@ -99,8 +102,10 @@ def check_spider_arguments(spidercls: type[Spider], spargs: dict[str, str]) -> N
 
 
 def exit_status(name: str, crawler: Crawler, *, bootstrap_failed: bool) -> int:
-    """0 for a crawl that finished its work; otherwise the reason, last, on stderr, and 1 (it
-    stopped) or 4 (it ran out of requests with work left: accounting.py)."""
+    """0 for a crawl that finished its work, 1 for one that stopped, 4 for one that ran out of
+    requests with work left (accounting.py). The screen ends with a short summary of what was
+    done, where the log is and the status, then the last line: finished, or why not and what is
+    left (Scrapy's own settings and stats dumps stay in the log file)."""
     try:
         stats = crawler.stats.get_stats()
     except RuntimeError:  # Scrapy: "Crawler.stats is not set yet": it never started
@@ -108,26 +113,40 @@ def exit_status(name: str, crawler: Crawler, *, bootstrap_failed: bool) -> int:
     reason = stats.get("finish_reason")
     status = None if reason is None or bootstrap_failed else run_status(reason, stats)
     if status == "succeeded":
-        return 0
-    if status == "incomplete":
-        account = stats[RECONCILIATION]
-        sys.stderr.write(
-            f"filings_crawler: crawl {name} did not finish its work: {outstanding(account)}; "
-            "what it stored is kept, and the same command continues it\n"
+        code, last = 0, f"crawl {name} finished its work"
+    elif status == "incomplete":
+        code = EXIT_INCOMPLETE
+        last = (
+            f"crawl {name} did not finish its work: {outstanding(stats[RECONCILIATION])}; what "
+            "it stored is kept, and the same command continues it"
         )
-        return EXIT_INCOMPLETE
-    if reason is None:
-        what = "could not start (see the error above)"
     else:
-        what = _REASONS.get(str(reason), "stopped before it finished")
-        what += f" ({reason})"
-        if message := stats.get(STOP_MESSAGE):
-            what += f": {message}"
-    sys.stderr.write(
-        f"filings_crawler: crawl {name} {what}; what it stored is kept, and the same command "
-        "resumes it\n"
-    )
-    return EXIT_STOPPED
+        if reason is None:
+            what = "could not start (see the error above)"
+        else:
+            what = _REASONS.get(str(reason), "stopped before it finished")
+            what += f" ({reason})"
+            if message := stats.get(STOP_MESSAGE):
+                what += f": {message}"
+        code = EXIT_STOPPED
+        last = f"crawl {name} {what}; what it stored is kept, and the same command resumes it"
+    lines = [*summary(name, stats, code, logs.job_log_path()), last] if stats else [last]
+    sys.stderr.write("".join(f"filings_crawler: {line}\n" for line in lines))
+    return code
+
+
+def summary(name: str, stats: dict[str, Any], code: int, log: Path | None) -> list[str]:
+    """What the crawl did, in a line, and where to look: the log, the run, the exit status."""
+    seconds = float(stats.get("elapsed_time_seconds") or 0)
+    sent = int(stats.get("budget/sec/requests_started") or 0)
+    account = stats.get(RECONCILIATION)
+    done = describe_done(account) if account else f"{stats.get('item_scraped_count', 0)} items"
+    work = f"{name}: {done}; {sent:,} requests to SEC in {duration(seconds)}"
+    where = [f"log {log}"] if log else []
+    if (run := stats.get("execution_run_id")) is not None:
+        where.append(f"run {run} in execution_runs (scrapy status)")
+    where.append(f"exit status {code}")
+    return [work, "; ".join(where)]
 
 
 def outstanding(account: dict[str, Any]) -> str:

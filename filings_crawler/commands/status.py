@@ -16,6 +16,7 @@ from filings_crawler.db.past_listings import NEVER_LISTED, UNDECIDED, past_listi
 from filings_crawler.db.status import RunView, load_runs
 from filings_crawler.extensions.progress import describe_work
 from filings_crawler.processes import is_alive
+from filings_crawler.text import duration
 
 
 class Command(ProjectCommand):
@@ -159,13 +160,3 @@ def sec_rate(stats: Mapping[str, object]) -> str:
 
 def _number(value: object) -> float:
     return float(value) if isinstance(value, int | float) else 0.0
-
-
-def duration(seconds: float | None) -> str:
-    if seconds is None:
-        return "?"
-    minutes, secs = divmod(int(seconds), 60)
-    hours, minutes = divmod(minutes, 60)
-    if hours:
-        return f"{hours} h {minutes:02d} min"
-    return f"{minutes} min {secs:02d} s" if minutes else f"{secs} s"

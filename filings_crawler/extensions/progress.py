@@ -15,6 +15,7 @@ from scrapy.utils.defer import deferred_from_coro
 from twisted.internet.task import LoopingCall
 
 from filings_crawler.extensions.dataset import dataset_of
+from filings_crawler.text import duration
 
 logger = logging.getLogger(__name__)
 
@@ -131,18 +132,10 @@ class Progress:
             progress["items"],
             progress["requests_per_second"],
             progress.get("pending", "?"),
-            _duration(progress.get("eta_seconds")),
+            duration(progress.get("eta_seconds")),
             extra={"progress": progress},
         )
         await dataset_of(self.crawler).record_in_run({"progress": progress})
-
-
-def _duration(seconds: float | None) -> str:
-    if seconds is None:
-        return "an unknown time"
-    minutes, _ = divmod(int(seconds), 60)
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours} h {minutes:02d} min" if hours else f"{minutes} min"
 
 
 def describe_work(progress: dict[str, Any]) -> str:

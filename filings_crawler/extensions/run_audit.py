@@ -9,7 +9,7 @@ from typing import Any
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 
-from filings_crawler.accounting import Outstanding, WorkAccount
+from filings_crawler.accounting import Outstanding, WorkAccount, describe_done
 from filings_crawler.db import runs
 from filings_crawler.extensions.dataset import Dataset, dataset_of
 
@@ -98,9 +98,7 @@ class RunAudit:
                 extra={RECONCILIATION: account.as_dict()},
             )
         else:
-            logger.info(
-                "Reconciled: %s done, %s failed with their reasons", account.done, account.failed
-            )
+            logger.info("Reconciled: %s", describe_done(account.as_dict()))
 
 
 def _json_safe(value: dict[str, Any]) -> dict[str, Any]:

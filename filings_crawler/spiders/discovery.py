@@ -37,8 +37,7 @@ from filings_crawler.sec.submissions import (
 from filings_crawler.sec.urls import SEC
 from filings_crawler.spiders.base import EdgarSpider
 from filings_crawler.spiders.ledger import DiscoveryLedger
-from filings_crawler.storage.layout import FilingPlace
-from filings_crawler.work import DocumentWork, Target
+from filings_crawler.work import Target
 
 
 class DiscoverySpider(EdgarSpider):
@@ -57,9 +56,6 @@ class DiscoverySpider(EdgarSpider):
         self.companies = {}
         # Where each company's discovery stands; the scheduler asks it too (scheduler.py).
         self.ledger = DiscoveryLedger()
-        # The documents still due, and the filings known, of the companies read (downloads).
-        self.work: dict[str, DocumentWork] = {}
-        self.known: set[str] = set()
 
     @property
     def shares_budget(self) -> bool:
@@ -70,9 +66,9 @@ class DiscoverySpider(EdgarSpider):
     async def know_documents(self) -> None:
         """What the database knows of these companies' filings, to fetch only what is due."""
         if self.download:
-            self.work, self.known = await self.dataset.filings_known(list(self.companies))
-            if self.shares_budget:
-                self.work = {}  # leased by the sweep, not taken as they stand
+            due, self.fetch.known = await self.dataset.filings_known(list(self.companies))
+            # Sharing the budget, what is due is leased by the sweep, not taken as it stands.
+            self.fetch.due = {} if self.shares_budget else due
 
     async def not_discovered_yet(self, ciks: list[int]) -> list[int]:
         """The companies still to read: all of them, or, resuming, those not recorded before
@@ -121,7 +117,7 @@ class DiscoverySpider(EdgarSpider):
         if not self.download:
             return []
         due = await self.dataset.documents_due(ciks=self.documents_companies())
-        return self.fetch.not_yet_asked(due)
+        return self.fetch.still_due(due)
 
     def documents_companies(self) -> list[int]:
         """Whose due documents the sweep fetches: the companies this crawl reads."""
@@ -278,26 +274,8 @@ class DiscoverySpider(EdgarSpider):
         """The filing's documents, unless all are stored (or none can be fetched)."""
         if self.shares_budget:
             return  # queued: the sweep leases it (db/leases.py), so no other crawl fetches it
-        if filing.accession_number in self.fetch.fetching:
-            return  # already asked for in this process (by a sweep)
-        work = self.work.pop(filing.accession_number, None)
-        if work is None:
-            if filing.accession_number in self.known or not filing.artifacts:
-                return  # complete, or out of retries, or with no document to fetch
-            company = self.companies[filing.cik]
-            row = filing.row
-            place = FilingPlace(
-                exchange=company.exchange,
-                ticker=company.ticker,
-                cik=filing.cik,
-                accession_number=row.accession_number,
-                form=row.form,
-                filing_date=row.filing_date,
-                report_date=row.report_date,
-                primary_document=filing.primary_document,
-            )
-            work = DocumentWork(place, row.is_inline_xbrl, full=True)
-        yield from self.fetch.requests(work)
+        if (work := self.fetch.work_for(filing, self.companies[filing.cik])) is not None:
+            yield from self.fetch.requests(work)
 
     # -- visibility -----------------------------------------------------------------------------
 

@@ -29,7 +29,7 @@ class DocumentsSpider(EdgarSpider):
     name = "documents"
     fetches_documents = True
     budget_priority = DOCUMENTS
-    refill: LeaseRefill | None = None
+    leases: LeaseRefill | None = None
 
     def __init__(
         self,
@@ -49,8 +49,8 @@ class DocumentsSpider(EdgarSpider):
         if spider.config.sec_budget_url:
             # Sharing the budget, the queue comes in leased batches: the next is leased while
             # this crawl still has work, so it never waits idle for it.
-            spider.refill = LeaseRefill(
-                crawler, spider.sweep, spider.filings_in_flight, low=LEASE_BATCH // 2
+            spider.leases = LeaseRefill(
+                crawler, spider.refill, spider.filings_in_flight, low=LEASE_BATCH // 2
             )
         return spider
 
@@ -69,7 +69,12 @@ class DocumentsSpider(EdgarSpider):
                 yield request
 
     async def sweep(self) -> list[scrapy.Request]:
-        """Due documents not asked for in this process (their requests died with a killed one)."""
+        """At the end, the documents still due: those a killed process left, and those that
+        failed here and are due again."""
+        return self.fetch.still_due(await self.dataset.documents_due(self.exchanges, self.ciks))
+
+    async def refill(self) -> list[scrapy.Request]:
+        """While it runs (sharing the budget): the next leased filings, none of them in flight."""
         return self.fetch.not_yet_asked(await self.dataset.documents_due(self.exchanges, self.ciks))
 
     async def reconcile(self) -> WorkAccount:

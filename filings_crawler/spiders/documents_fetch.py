@@ -12,6 +12,7 @@ memory only, the callbacks may be this object's own methods.
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from typing import Any
@@ -25,7 +26,7 @@ from filings_crawler.budget.sec_budget import BudgetExhausted
 from filings_crawler.config import crawler_config
 from filings_crawler.extensions.progress import WorkProgress
 from filings_crawler.failures import failure_reason, failure_status, is_lasting
-from filings_crawler.items import ArtifactOutcome, FilingDocuments
+from filings_crawler.items import ArtifactOutcome, Filing, FilingDocuments
 from filings_crawler.sec.covers import Cover, read_cover
 from filings_crawler.sec.errors import FormatError
 from filings_crawler.sec.filing_index import FolderListing, parse_filing_index
@@ -42,7 +43,8 @@ from filings_crawler.sec.plans import (
 )
 from filings_crawler.sec.urls import EdgarUrls
 from filings_crawler.sec.xbrl_zip import read_xbrl_zip
-from filings_crawler.work import DocumentWork
+from filings_crawler.spiders.sweep import MAX_SWEEPS
+from filings_crawler.work import DocumentWork, Target
 
 logger = logging.getLogger(__name__)
 
@@ -58,6 +60,12 @@ class DocumentsFetch:
         self.fetch_instance = crawler_config(crawler).xbrl_instance == "fetch"
         # Accession numbers whose documents this process has asked for (at start or in a sweep).
         self.fetching: set[str] = set()
+        # For a discovery crawl: the documents the database says are due of its companies'
+        # filings, and every filing it knows of them (the rest are new: fetched whole).
+        self.due: dict[str, DocumentWork] = {}
+        self.known: set[str] = set()
+        # How often an end-of-crawl sweep asked again for a filing still due.
+        self.swept: Counter[str] = Counter()
         # What to do with a filing's documents instead of passing them on, by accession number:
         # the past_listings crawl reads the cover of the filing it fetched to decide first.
         self.followers: dict[str, Callable[[FilingDocuments], Iterator[Any]]] = {}
@@ -80,14 +88,44 @@ class DocumentsFetch:
         else:
             yield self.per_file_request(work, requests=0, problems=[])
 
+    def work_for(self, filing: Filing, target: Target) -> DocumentWork | None:
+        """What to fetch of a filing just discovered: what the database says is due, all of a
+        filing it does not know, or nothing (stored, out of retries, no document to fetch, or
+        asked for already in this process)."""
+        accession = filing.accession_number
+        if accession in self.fetching:
+            return None
+        if (work := self.due.pop(accession, None)) is not None:
+            return work
+        if accession in self.known or not filing.artifacts:
+            return None
+        place = filing.place(target.exchange, target.ticker)
+        return DocumentWork(place, filing.row.is_inline_xbrl, full=True)
+
     def not_yet_asked(self, due: list[DocumentWork]) -> list[scrapy.Request]:
-        """The first requests of the filings not asked for in this process (a sweep's)."""
+        """The first requests of the filings not asked for in this process (leased work topping
+        up a running crawl, whose other filings may be in flight)."""
         return [
             request
             for work in due
             if work.place.accession_number not in self.fetching
             for request in self.requests(work)
         ]
+
+    def still_due(self, due: list[DocumentWork]) -> list[scrapy.Request]:
+        """At the end of a crawl, nothing in flight: the first requests of every filing the
+        database says is due. Those asked for already in this process are asked again (a
+        failure past its back-off, or a fetch that recorded nothing): what was sent is not what
+        was done. Each at most MAX_SWEEPS times, so a fetch that records nothing cannot loop."""
+        again = [
+            work
+            for work in due
+            if work.place.accession_number in self.fetching
+            and self.swept[work.place.accession_number] < MAX_SWEEPS
+        ]
+        self.swept.update(work.place.accession_number for work in again)
+        requests = self.not_yet_asked(due)
+        return requests + [request for work in again for request in self.requests(work)]
 
     def request(
         self, sec_url: str, callback: Any, errback: Any, cb_kwargs: dict[str, Any]

@@ -75,11 +75,11 @@ class IncrementalSpider(DiscoverySpider):
         self.companies = {target.cik: target for target in targets}
         await self.know_documents()
         # What earlier runs queued, or saw fail under the retry cap, goes first.
-        for work in list(self.work.values()):
+        for work in list(self.fetch.due.values()):
             for request in self.fetch.requests(work):
                 yield request
-        self.count("documents_requeued", len(self.work))
-        self.work.clear()
+        self.count("documents_requeued", len(self.fetch.due))
+        self.fetch.due.clear()
         days = self.days or self.config.incremental_lookback_days
         self.first_day = self.until - timedelta(days=days - 1)
         self.logger.info(

@@ -18,10 +18,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 
-# How often the end-of-crawl sweep asks again for a company with no outcome in this process.
-# Once is what it takes when a killed process's frontier lost its request; a second ask that
-# still brings no outcome is a bug the reconciliation reports, not a reason to loop.
-MAX_SWEEPS = 2
+from filings_crawler.spiders.sweep import MAX_SWEEPS
 
 
 class DiscoveryLedger:

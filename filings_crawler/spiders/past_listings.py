@@ -49,7 +49,6 @@ from filings_crawler.sec.submissions import (
     select_filings,
 )
 from filings_crawler.spiders.discovery import DiscoverySpider
-from filings_crawler.storage.layout import FilingPlace
 from filings_crawler.work import DocumentWork, PastListingScope, Target
 
 # Where a candidate's probe is stored until its exchange is known (never, if it is none).
@@ -128,7 +127,7 @@ class PastListingsSpider(DiscoverySpider):
         """Documents still due of the companies confirmed in this run."""
         if not self.companies:
             return []
-        return self.fetch.not_yet_asked(await self.dataset.documents_due(ciks=list(self.companies)))
+        return self.fetch.still_due(await self.dataset.documents_due(ciks=list(self.companies)))
 
     # -- the full index -------------------------------------------------------------------------
 
@@ -183,16 +182,7 @@ class PastListingsSpider(DiscoverySpider):
             yield self.decided_check(PastListingCheck(cik, submissions.name or name, None))
             return
         work = DocumentWork(
-            FilingPlace(
-                exchange=UNDECIDED,
-                ticker=None,
-                cik=cik,
-                accession_number=to_read.accession_number,
-                form=to_read.form,
-                filing_date=to_read.filing_date,
-                report_date=to_read.report_date,
-                primary_document=self.filing(cik, to_read).primary_document,
-            ),
+            self.filing(cik, to_read).place(UNDECIDED, None),
             to_read.is_inline_xbrl,
             full=True,
             # One request for the document: its folder listing is not worth one here.

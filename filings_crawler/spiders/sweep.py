@@ -24,6 +24,12 @@ from filings_crawler.stopping import running_engine
 
 logger = logging.getLogger(__name__)
 
+# How often the sweeps of one crawl ask again for the same work (a company, a filing) that the
+# database still says is to do. Once is what it takes when a killed process lost the request or
+# a failure's back-off has passed; work that a second ask leaves undone is reported by the
+# crawl's reconciliation (accounting.py), not asked for in a loop.
+MAX_SWEEPS = 2
+
 
 class IdleSweep:
     """Keeps a crawl open while `sweep()` looks for work, and sends what it finds."""

@@ -8,7 +8,6 @@ from scrapy.exceptions import NotConfigured
 from filings_crawler.extensions.progress import (
     Progress,
     WorkProgress,
-    _duration,
     describe_work,
     requests_left,
 )
@@ -83,10 +82,3 @@ def test_no_estimate_until_each_kind_of_work_left_has_a_price():
 def test_progress_can_be_switched_off():
     with pytest.raises(NotConfigured):
         Progress.from_crawler(unit_crawler(PROGRESS_INTERVAL="0"))
-
-
-@pytest.mark.parametrize(
-    ("seconds", "text"), [(None, "an unknown time"), (59, "0 min"), (3660, "1 h 01 min")]
-)
-def test_durations_read_like_a_clock(seconds, text):
-    assert _duration(seconds) == text

@@ -365,3 +365,15 @@ def test_a_document_that_could_not_be_read_leaves_the_company_undecided(past_lis
     assert check.listing is None
     assert check.problem is not None
     assert "HTTP 404" in check.problem
+
+
+def test_the_end_of_crawl_sweep_asks_again_for_a_filing_still_due_but_not_forever():
+    # Asked for in this process, and the database still says it is due (a failure past its
+    # back-off, or a fetch that recorded nothing): what was sent is not what was done.
+    fetch = documents_fetch()
+    work = apple_10q()
+    [first] = fetch.requests(work)
+    assert fetch.not_yet_asked([work]) == []  # while the crawl runs: it may be in flight
+    again = [fetch.still_due([work]) for _ in range(3)]
+    assert [len(requests) for requests in again] == [1, 1, 0]
+    assert again[0][0].url == first.url
