@@ -1,0 +1,62 @@
+"""`scrapy sections --file PATH --form ...`: a local document's Items as JSON lines, no database."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import PROJECT_ROOT, run_scrapy
+
+SAMPLE = PROJECT_ROOT / "tests/fixtures/edgar/www.sec.gov/Archives/edgar/data"
+AMAZON_10Q = SAMPLE / "1018724/000101872423000012/amzn-20230630.htm.gz"
+
+
+def environment() -> dict[str, str]:
+    # No DATABASE_URL: splitting a file must not need (or touch) the database.
+    return {
+        "PATH": os.environ["PATH"],
+        "LANG": "C.UTF-8",
+        "PYTHONPATH": str(PROJECT_ROOT),
+        "SCRAPY_SETTINGS_MODULE": "filings_crawler.settings",
+        "ENV_FILE": "",
+        "DATABASE_URL": "postgresql://postgres@127.0.0.1:1/nowhere",
+    }
+
+
+def test_a_10q_prints_one_json_line_per_item(tmp_path: Path) -> None:
+    result = run_scrapy(
+        ["sections", "--file", str(AMAZON_10Q), "--form", "10-Q"], environment(), tmp_path
+    )
+    assert result.returncode == 0, result.stderr
+    sections = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [s["item"] for s in sections] == [
+        "I-1", "I-2", "I-3", "I-4", "II-1", "II-1A", "II-2", "II-3", "II-4", "II-5", "II-6",
+    ]  # fmt: skip
+    risk = sections[5]
+    assert risk["heading"] == "Item 1A. Risk Factors"
+    assert risk["text"].startswith("Please carefully consider the following discussion")
+    assert risk["words"] > 8000
+    assert risk["document"] == "amzn-20230630.htm"
+    assert sections[7]["text"] == "None."
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["--form", "10-K"], "--file is required"),
+        (["--file", "/no/such.htm", "--form", "10-K"], "--file /no/such.htm: cannot be read"),
+        (["--file", str(AMAZON_10Q), "--form", "8-K"], "--form '8-K': the forms are"),
+        (["--file", str(AMAZON_10Q)], "--form None: the forms are"),
+        (["--file", str(AMAZON_10Q), "--form", "10-Q", "extra"], "does not take extra"),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_2(tmp_path: Path, args: list[str], words: str) -> None:
+    result = run_scrapy(["sections", *args], environment(), tmp_path)
+    lines = result.stderr.strip().splitlines()
+    assert result.returncode == 2, result.stderr
+    assert len(lines) == 1, result.stderr
+    assert words in lines[0]
+    assert result.stdout == ""
