@@ -19,7 +19,7 @@ from sqlalchemy import (
     Table,
     Text,
 )
-from sqlalchemy.dialects.postgresql import ARRAY, JSONB
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB, TSVECTOR
 
 metadata = MetaData()
 
@@ -100,6 +100,9 @@ filings = Table(
     Column("facts_source", Text),
     Column("facts_count", Integer),
     Column("facts_error", Text),
+    Column("sections_read_at", DateTime(timezone=True)),
+    Column("sections_found", Integer),
+    Column("sections_error", Text),
     Column("lease_owner", Text),
     Column("lease_until", DateTime(timezone=True)),
     Column("last_error", Text),
@@ -147,6 +150,23 @@ facts = Table(
     Column("dimensions", JSONB, nullable=False),
     Column("decimals", Integer),
     Column("context_id", Text, nullable=False),
+)
+
+sections = Table(
+    "sections",
+    metadata,
+    Column("filing_id", BigInteger, ForeignKey("filings.id"), primary_key=True),
+    Column("item", Text, primary_key=True),
+    Column("status", Text, nullable=False),
+    Column("heading", Text, nullable=False),
+    Column("body", Text, nullable=False),
+    Column("start_offset", Integer, nullable=False),
+    Column("end_offset", Integer, nullable=False),
+    Column("words", Integer, nullable=False),
+    Column("document", Text, nullable=False),
+    Column("method", Text, nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("search", TSVECTOR),
 )
 
 execution_runs = Table(

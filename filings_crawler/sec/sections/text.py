@@ -172,7 +172,10 @@ def is_page_artifact(line: Line) -> bool:
 
 def read_document(data: bytes) -> Document:
     """The document's lines in reading order, page artifacts left out, with their offsets."""
-    root = html.document_fromstring(data)
+    try:
+        root = html.document_fromstring(data)
+    except etree.ParserError:  # nothing but whitespace or comments: a document without Items
+        return Document("", [])
     builder = _Builder()
     builder.walk(root)
     builder.end_line()
