@@ -103,6 +103,7 @@ ITEM_PIPELINES = {
     "filings_crawler.pipelines.listings_reference.ListingsReferencePipeline": 410,
     "filings_crawler.pipelines.database.DatabasePipeline": 800,
     "filings_crawler.pipelines.facts.FactsPipeline": 850,
+    "filings_crawler.pipelines.sections.SectionsPipeline": 860,
 }
 DATABASE_BATCH_SIZE = 500
 # ...or after this many seconds, whichever comes first.

@@ -39,6 +39,7 @@ EDGAR_SAMPLE = FIXTURES / "edgar"
 TEST_USER_AGENT = "filings_crawler test suite tests@filings-crawler.dev"
 
 DATA_TABLES = (
+    "sections",
     "facts",
     "artifacts",
     "filings",

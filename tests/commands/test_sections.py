@@ -46,7 +46,7 @@ def test_a_10q_prints_one_json_line_per_item(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "words"),
     [
-        (["--form", "10-K"], "--file is required"),
+        (["--form", "10-K"], "--file is required with --form"),
         (["--file", "/no/such.htm", "--form", "10-K"], "--file /no/such.htm: cannot be read"),
         (["--file", str(AMAZON_10Q), "--form", "8-K"], "--form '8-K': the forms are"),
         (["--file", str(AMAZON_10Q)], "--form None: the forms are"),
