@@ -16,7 +16,7 @@ from pathlib import Path
 from sqlalchemy import Connection, create_engine, func, select
 
 from edgar_mirror import mirror_base_urls, run_mirror_process
-from filings_crawler.config import VARIABLE_NAMES
+from filings_crawler.config import DEMO_USER_AGENT, VARIABLE_NAMES
 from filings_crawler.db import embedded
 from filings_crawler.db.companies import count_by_exchange
 from filings_crawler.db.tables import artifacts, companies, execution_runs, filings, listings_ref
@@ -25,7 +25,6 @@ PROJECT_ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = PROJECT_ROOT / "tests" / "fixtures" / "edgar"
 DEMO_DIR = Path("data/demo")
 ENV_FILE = DEMO_DIR / ".env"
-USER_AGENT = "filings_crawler demo demo@filings-crawler.dev"
 
 # The real filers of the sample (the constructed test filers, CIK 9999001 and 9999002, are left
 # out): the backfill covers the listed ones among them; a full backfill would ask for every
@@ -54,45 +53,51 @@ LOOK = (
 )
 
 
-def write_env_file() -> None:
-    """The demo's configuration, kept for the commands that look at its data afterwards."""
+def write_env_file(mirror_url: str) -> None:
+    """The demo's configuration, kept for the commands that look at its data afterwards.
+
+    It names the mirror the demo ran, so a crawl with it stays on 127.0.0.1 (and fails to
+    connect once the mirror is stopped) rather than reaching SEC under a made-up identity, which
+    config.py refuses anyway.
+    """
+    port = mirror_url.rsplit(":", 1)[1]
+    urls = "".join(f"{name}={url}\n" for name, url in mirror_base_urls(mirror_url).items())
     ENV_FILE.write_text(
         "# Written by `make demo`: its database, files and logs. Use it with ENV_FILE=data/demo/.env\n"
-        f"SEC_USER_AGENT={USER_AGENT}\n"
+        f"SEC_USER_AGENT={DEMO_USER_AGENT}\n"
         f"EMBEDDED_DB_DIR={DEMO_DIR / 'postgres'}\n"
         f"STORAGE_ROOT={DEMO_DIR / 'filings'}\n"
+        f"LISTINGS_REF_DIR={DEMO_DIR / 'listings_ref'}\n"
         f"LOG_DIR={DEMO_DIR / 'logs'}\n"
         "LOG_FORMAT=console\n"
-        "STORAGE_BACKEND=local\n",
+        "STORAGE_BACKEND=local\n"
+        "# The local EDGAR mirror the demo ran; to crawl it again, serve the sample on that port:\n"
+        f"#   .venv/bin/python -m edgar_mirror --root {SAMPLE.relative_to(PROJECT_ROOT)} --port {port}\n"
+        f"{urls}",
         encoding="utf-8",
     )
 
 
-def demo_environment(mirror_url: str) -> dict[str, str]:
+def demo_environment() -> dict[str, str]:
     # The demo's own file decides: a real configuration in the environment must not leak in.
     environment = {k: v for k, v in os.environ.items() if k not in VARIABLE_NAMES}
-    return {**environment, "ENV_FILE": str(ENV_FILE), **mirror_base_urls(mirror_url)}
+    return {**environment, "ENV_FILE": str(ENV_FILE)}
 
 
 def main() -> int:
     DEMO_DIR.mkdir(parents=True, exist_ok=True)
-    write_env_file()
     # Holding the embedded server for the whole demo spares each job its own start and stop.
     database_url = embedded.start(DEMO_DIR / "postgres", create=True)
     with run_mirror_process(SAMPLE) as mirror_url:
         print(f"EDGAR mirror: {mirror_url} (serving {SAMPLE.relative_to(PROJECT_ROOT)})")
-        env = demo_environment(mirror_url)
+        write_env_file(mirror_url)
+        env = demo_environment()
         for step in STEPS:
             command = [sys.executable, "-m", "scrapy", *step]
             if step[0] == "crawl":
                 # Errors only on screen: the sample's missing documents are expected, and the
                 # summary says so. The log files keep everything from INFO up.
-                command += [
-                    "-s",
-                    "LOG_LEVEL=ERROR",
-                    "-s",
-                    f"LISTINGS_REF_DIR={DEMO_DIR / 'listings_ref'}",
-                ]
+                command += ["-s", "LOG_LEVEL=ERROR"]
             print(f"\n$ scrapy {' '.join(step)}", flush=True)
             if subprocess.run(command, env=env, check=False).returncode != 0:
                 print(f"demo stopped: `scrapy {' '.join(step)}` failed (see {DEMO_DIR / 'logs'})")

@@ -17,6 +17,9 @@ from sqlalchemy.engine import URL
 
 # The value shipped in .env.example. SEC would see it as undeclared, so it is refused like no value.
 EXAMPLE_USER_AGENT = "Example Company admin@example.com"
+# The identity `make demo` writes in data/demo/.env. It is made up, so it may reach only the local
+# mirror: with any of SEC's own hosts it is refused like the example.
+DEMO_USER_AGENT = "filings_crawler demo demo@filings-crawler.dev"
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,11 @@ VARIABLES: tuple[Variable, ...] = (
     Variable("LOG_DIR", "logs", "Folder of the per-job log files `<job>-<timestamp>.log`."),
     Variable("STORAGE_BACKEND", "local", "`local` (disk under STORAGE_ROOT) or `s3` (S3_BUCKET)."),
     Variable("STORAGE_ROOT", "./data/filings", "Folder (or S3 key prefix) of the stored filings."),
+    Variable(
+        "LISTINGS_REF_DIR",
+        "data/listings_ref",
+        "Folder where the raw symbol directory files are kept, one per version.",
+    ),
     Variable("S3_BUCKET", "", "Bucket for STORAGE_BACKEND=s3."),
     Variable("S3_REGION", "us-east-1", "Region of S3_BUCKET."),
     Variable("AWS_ENDPOINT_URL", "", "Another S3 endpoint (MinIO, moto); empty for AWS itself."),
@@ -249,6 +257,7 @@ class _Parser:
             filings_end_date=end or date.max,
             filing_forms=self.forms(),
         )
+        self.problems += made_up_identity_for_sec(config) if self.require_user_agent else []
         if self.problems:
             raise ConfigError(self.problems)
         return config
@@ -403,6 +412,25 @@ class _Parser:
             port=port,
             database=self.raw["DB_NAME"] or "filings",
         ).render_as_string(hide_password=False)
+
+
+def made_up_identity_for_sec(config: Config) -> list[str]:
+    """The demo's identity is refused where it would reach SEC itself (a host under sec.gov)."""
+    if config.sec_user_agent != DEMO_USER_AGENT:
+        return []
+    return [
+        f'SEC_USER_AGENT="{DEMO_USER_AGENT}" is the demo\'s made-up identity; {name}={url} is '
+        "SEC itself: put your own name and e-mail, or point the base URLs at the mirror"
+        for name, url in (
+            ("SEC_WWW_BASE_URL", config.sec_www_base_url),
+            ("SEC_DATA_BASE_URL", config.sec_data_base_url),
+        )
+        if _is_sec_host(urlsplit(url).hostname or "")
+    ][:1]
+
+
+def _is_sec_host(host: str) -> bool:
+    return host == "sec.gov" or host.endswith(".sec.gov")
 
 
 def redact_url(url: str) -> str:

@@ -120,7 +120,5 @@ DOWNLOAD_WARNSIZE = 64 * 1024 * 1024
 # With STORAGE_BACKEND=s3, item records are also exported to S3 in JSON-lines files of this many.
 EXPORT_BATCH_ITEM_COUNT = 1000
 
-# Raw symbol directory files are kept, one per version, beside the database.
-LISTINGS_REF_DIR = "data/listings_ref"
 # A symbol directory with fewer rows is refused as truncated (the real ones have ~5,000 and ~6,600).
 LISTINGS_MIN_ROWS = 1000

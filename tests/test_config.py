@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from filings_crawler.config import (
+    DEMO_USER_AGENT,
     EXAMPLE_USER_AGENT,
     VARIABLES,
     Config,
@@ -91,6 +92,34 @@ def test_a_bad_value_is_one_line_naming_the_variable(values, variable, words):
     assert lines[0].startswith(variable), lines[0]
     assert words in lines[0]
     assert "\n" not in lines[0]
+
+
+@pytest.mark.parametrize(
+    "urls",
+    [
+        {},
+        {"SEC_DATA_BASE_URL": "http://127.0.0.1:8000/data.sec.gov"},
+        {
+            "SEC_WWW_BASE_URL": "http://127.0.0.1:8000/www.sec.gov",
+            "SEC_DATA_BASE_URL": "https://SEC.GOV",
+        },
+    ],
+)
+def test_the_demo_identity_is_refused_for_sec_itself(urls):
+    lines = problems(SEC_USER_AGENT=DEMO_USER_AGENT, **urls)
+    assert len(lines) == 1, lines
+    assert lines[0].startswith(f'SEC_USER_AGENT="{DEMO_USER_AGENT}" is the demo')
+    assert "SEC itself" in lines[0]
+
+
+def test_the_demo_identity_may_reach_the_mirror():
+    mirror = {
+        "SEC_WWW_BASE_URL": "http://127.0.0.1:8000/www.sec.gov",
+        "SEC_DATA_BASE_URL": "http://127.0.0.1:8000/data.sec.gov",
+    }
+    assert config(SEC_USER_AGENT=DEMO_USER_AGENT, **mirror).sec_user_agent == DEMO_USER_AGENT
+    # A job that sends nothing (status, verify) takes the demo's file whatever its URLs.
+    assert Config.from_settings({"SEC_USER_AGENT": DEMO_USER_AGENT}, require_user_agent=False)
 
 
 def test_every_problem_is_reported_at_once():

@@ -135,7 +135,7 @@ def shows_value(shown: str, value: Any) -> bool:
 def test_there_are_project_settings_to_document():
     # The reading below must not pass by finding nothing.
     owned = project_owned_settings()
-    assert {"SEC_RATE_MARGIN", "DATABASE_BATCH_SIZE", "LISTINGS_REF_DIR"} <= set(owned)
+    assert {"SEC_RATE_MARGIN", "DATABASE_BATCH_SIZE", "LISTINGS_MIN_ROWS"} <= set(owned)
     assert not {"RETRY_TIMES", "DOWNLOAD_MAXSIZE", "ITEM_PIPELINES"} & set(owned)
 
 

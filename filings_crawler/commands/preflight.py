@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 
 from filings_crawler.budget.shared import check_reachable
 from filings_crawler.cli import ProjectCommand, fail
 from filings_crawler.config import redact_url
 from filings_crawler.db.migrations import pending_migrations
 from filings_crawler.storage import storage_from_config
-from filings_crawler.storage.backends import StorageError
+from filings_crawler.storage.backends import Storage, StorageError
 from filings_crawler.storage.local import LocalStorage
 
 
@@ -46,7 +47,7 @@ class Command(ProjectCommand):
         problems = []
         for store in (storage, listings):
             try:
-                store.check_writable()
+                check_leaving_no_folder(store)
             except StorageError as error:
                 problems.append(f"{error}: no crawl could store its files there")
         print(f"storage          {storage.describe()}" + (" (writable)" if not problems else ""))
@@ -59,3 +60,16 @@ class Command(ProjectCommand):
         if problems:
             fail(problems)
         print("ready")
+
+
+def check_leaving_no_folder(store: Storage) -> None:
+    """`check_writable`, then remove the folders it had to create: preflight only looks, and a
+    folder it left (an empty data/listings_ref/ beside a demo) would outlive `make clean-demo`."""
+    root = store.root if isinstance(store, LocalStorage) else None
+    created = [] if root is None else [p for p in (root, *root.parents) if not p.exists()]
+    try:
+        store.check_writable()
+    finally:
+        for folder in created:  # deepest first
+            with contextlib.suppress(OSError):
+                folder.rmdir()
