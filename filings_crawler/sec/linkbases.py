@@ -57,7 +57,7 @@ _NUMERIC_TYPES = {
     "monetary", "shares", "perShare", "pure", "decimal", "integer", "percent", "perUnit",
     "nonNegativeInteger", "positiveInteger", "float", "double", "area", "volume", "mass",
     "energy", "power", "length", "flow", "memory", "duration", "temperature", "electricCurrent",
-    "voltage", "frequency", "mass", "volumePerMonetary", "energyPerMonetary",
+    "voltage", "frequency", "volumePerMonetary", "energyPerMonetary",
 }  # fmt: skip
 
 
@@ -170,7 +170,10 @@ def read_labels(lab_xml: bytes, source: str) -> dict[str, dict[str, str]]:
     root = _parse_xml(lab_xml, source, MAX_DOCUMENT_BYTES)
     labels: dict[str, dict[str, str]] = defaultdict(dict)
     for link in root.iter(f"{_LB}labelLink"):
-        locs = {loc.get(f"{_LINK}label"): _fragment(loc.get(f"{_LINK}href", "")) for loc in link.iter(f"{_LB}loc")}
+        locs = {
+            loc.get(f"{_LINK}label"): _fragment(loc.get(f"{_LINK}href", ""))
+            for loc in link.iter(f"{_LB}loc")
+        }
         resources: dict[str, list[etree._Element]] = defaultdict(list)
         for label in link.iter(f"{_LB}label"):
             resources[label.get(f"{_LINK}label", "")].append(label)
@@ -194,9 +197,28 @@ def read_filing_summary(filing_summary_xml: bytes, source: str) -> dict[str, Rep
         number = re.fullmatch(r"R(\d+)\.html?", html)
         if role and number:
             reports[role] = ReportInfo(
-                int(number.group(1)), report.findtext("MenuCategory") or "", report.findtext("LongName") or ""
+                int(number.group(1)),
+                report.findtext("MenuCategory") or "",
+                report.findtext("LongName") or "",
             )
     return reports
+
+
+# Checked in this order on a Statement's lower-cased title: "statements of operations and
+# comprehensive income" is IS, "balance sheets and statements of stockholders' equity" BS.
+_STATEMENT_TITLES = (
+    ("CF", re.compile(r"cash flow")),
+    ("CI", re.compile(r"^(?!.*(operations|earnings|income and)).*comprehensive")),
+    ("BS", re.compile(r"balance sheet|financial (position|condition)|statements? of condition")),
+    (
+        "EQ",
+        re.compile(
+            r"equity|stockholders|shareholders|members' (capital|deficit)|partners' capital"
+        ),
+    ),
+    ("SI", re.compile(r"schedule of investments")),
+    ("IS", re.compile(r"operations|income|earnings|loss")),
+)
 
 
 def statement_kind(title: str, kind: str) -> str | None:
@@ -209,21 +231,7 @@ def statement_kind(title: str, kind: str) -> str | None:
         return "CP"
     if kind.lower() != "statement":
         return None
-    if "cash flow" in lowered:
-        return "CF"
-    if "comprehensive" in lowered and not re.search(r"operations|earnings|income and", lowered):
-        return "CI"
-    if re.search(r"equity|stockholders|shareholders|members' (capital|deficit)|partners' capital", lowered) and not re.search(
-        r"balance sheet|financial (position|condition)", lowered
-    ):
-        return "EQ"
-    if re.search(r"balance sheet|financial position|financial condition|condition", lowered):
-        return "BS"
-    if "schedule of investments" in lowered:
-        return "SI"
-    if re.search(r"operations|income|earnings|loss", lowered):
-        return "IS"
-    return "UN"
+    return next((stmt for stmt, pattern in _STATEMENT_TITLES if pattern.search(lowered)), "UN")
 
 
 def presentation_rows(
@@ -244,7 +252,9 @@ def presentation_rows(
     schema = read_schema(schema_xsd, schema_name)
     labels = read_labels(lab_xml, "lab.xml")
     trees = _presentation_trees(pre_xml)
-    summary = read_filing_summary(filing_summary_xml, "FilingSummary.xml") if filing_summary_xml else {}
+    summary = (
+        read_filing_summary(filing_summary_xml, "FilingSummary.xml") if filing_summary_xml else {}
+    )
     ordered = sorted(trees, key=lambda uri: (_role(schema, uri).sort_code, uri))
     numbers = {uri: index for index, uri in enumerate(ordered, start=1)}
     rows: list[PreRow] = []
@@ -266,11 +276,17 @@ def presentation_rows(
             concept = _fragment(href)
             prefix, _, name = concept.partition("_")
             element = schema.elements.get(concept)
-            is_abstract = element.abstract if element and _is_own(href, schema) else name.endswith(_ABSTRACT_SUFFIXES)
+            is_abstract = (
+                element.abstract
+                if element and _is_own(href, schema)
+                else name.endswith(_ABSTRACT_SUFFIXES)
+            )
             if is_abstract and not include_abstract:
                 continue
             concept_labels = labels.get(concept, {})
-            plabel = concept_labels.get(preferred or STANDARD_LABEL) or concept_labels.get(STANDARD_LABEL, name)
+            plabel = concept_labels.get(preferred or STANDARD_LABEL) or concept_labels.get(
+                STANDARD_LABEL, name
+            )
             rows.append(
                 PreRow(
                     report=number,
@@ -301,7 +317,9 @@ def tag_rows(
     """The tag.txt rows for the concepts a filing uses, one per (tag, version)."""
     schema = read_schema(schema_xsd, schema_name)
     labels = read_labels(lab_xml, "lab.xml")
-    by_name = {element.name: (element_id, element) for element_id, element in schema.elements.items()}
+    by_name = {
+        element.name: (element_id, element) for element_id, element in schema.elements.items()
+    }
     rows: dict[tuple[str, str], TagRow] = {}
     for used in used_concepts:
         custom = used.namespace == schema.namespace
@@ -349,26 +367,38 @@ def _presentation_trees(pre_xml: bytes) -> dict[str, list[tuple[str, str | None]
     trees: dict[str, list[tuple[str, str | None]]] = {}
     for link in root.iter(f"{_LB}presentationLink"):
         role = link.get(f"{_LINK}role", "")
-        locs = {loc.get(f"{_LINK}label", ""): loc.get(f"{_LINK}href", "") for loc in link.iter(f"{_LB}loc")}
+        locs = {
+            loc.get(f"{_LINK}label", ""): loc.get(f"{_LINK}href", "")
+            for loc in link.iter(f"{_LB}loc")
+        }
         children: dict[str, list[tuple[float, str, str | None]]] = defaultdict(list)
         targets = set()
         for arc in link.iter(f"{_LB}presentationArc"):
             parent, child = arc.get(f"{_LINK}from", ""), arc.get(f"{_LINK}to", "")
-            children[parent].append((float(arc.get("order", "1")), child, arc.get("preferredLabel")))
+            children[parent].append(
+                (float(arc.get("order", "1")), child, arc.get("preferredLabel"))
+            )
             targets.add(child)
         lines: list[tuple[str, str | None]] = []
-        roots = [label for label in locs if label not in targets and label in children]
-
-        def walk(label: str, preferred: str | None, seen: frozenset[str]) -> None:
-            lines.append((locs.get(label, label), preferred))
-            for _, child, child_preferred in sorted(children.get(label, []), key=lambda arc: arc[0]):
-                if child not in seen:  # a cycle is an error in the filing; do not loop on it
-                    walk(child, child_preferred, seen | {child})
-
-        for top in roots:
-            walk(top, None, frozenset({top}))
+        for top in (label for label in locs if label not in targets and label in children):
+            _walk(top, None, frozenset({top}), locs=locs, children=children, lines=lines)
         trees.setdefault(role, []).extend(lines)
     return trees
+
+
+def _walk(
+    label: str,
+    preferred: str | None,
+    seen: frozenset[str],
+    *,
+    locs: dict[str, str],
+    children: dict[str, list[tuple[float, str, str | None]]],
+    lines: list[tuple[str, str | None]],
+) -> None:
+    lines.append((locs.get(label, label), preferred))
+    for _, child, child_preferred in sorted(children.get(label, []), key=lambda arc: arc[0]):
+        if child not in seen:  # a cycle is the filing's error; do not loop on it
+            _walk(child, child_preferred, seen | {child}, locs=locs, children=children, lines=lines)
 
 
 def _role(schema: _Schema, uri: str) -> _Role:
