@@ -5,14 +5,15 @@ written for those runs on this export:
 
 - `facts` (SEC's `num`): `adsh` (accession number), `tag` (the concept's local name), `version`
   (the taxonomy it is from, as SEC writes it, `us-gaap/2024`, or the filing's adsh for a concept of
-  the company's own), `ddate` (the period's end, or the instant, as YYYYMMDD), `qtrs` (its length
-  in quarters, rounded; 0 for an instant), `uom` (the unit: `USD`, `shares`, `USD/shares`),
-  `segments` (the dimensions as `Axis=Member;` pairs, local names, sorted; empty for none),
-  `coreg` (the co-registrant: the member of `dei:LegalEntityAxis`, else null) and `value`. Beside
+  the company's own), `ddate` (the period's end, or the instant, rounded to the nearest month
+  end as FSDS does, YYYYMMDD), `qtrs` (its length in quarters, rounded; 0 for an instant), `uom`
+  (the unit: `USD`, `shares`, `USD/shares`), `segments` and `coreg` as SEC writes them
+  (`Geographical=US;ProductOrService=IPhone;`, see sec/fsds.py) and `value` (four decimal places). Beside
   them the project's own columns: the concept's prefix and namespace, the value as text (text
   facts too, with `is_numeric` false), `is_nil`, the period's start and end, the dimensions as
   written, `decimals`, and the filing's CIK.
-- `filings` (SEC's `sub`): `adsh`, `cik`, `name`, `form`, `period` (the report date, YYYYMMDD),
+- `filings` (SEC's `sub`): `adsh`, `cik`, `name`, `form`, `period` (the report date rounded to the
+  month end, YYYYMMDD),
   `fy` and `fp` (the cover's fiscal year and period focus), `filed` (YYYYMMDD), `accepted` (the
   acceptance time, a true instant), and the point-in-time `exchange` and `ticker` (what the
   filing's cover declares, else the company's), with the project's own columns.
@@ -30,7 +31,6 @@ from __future__ import annotations
 
 import io
 import json
-import re
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -42,6 +42,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from sqlalchemy import Connection, text
 
+from filings_crawler.sec import fsds
 from filings_crawler.storage.backends import Storage
 
 # Rows fetched from PostgreSQL and written as one Parquet row group at a time.
@@ -59,7 +60,7 @@ _IN_YEAR = "f.filing_date >= make_date(:year, 1, 1) AND f.filing_date < make_dat
 
 _FILINGS = """
 SELECT f.accession_number AS adsh, f.cik, c.name, f.form,
-       to_char(f.report_date, 'YYYYMMDD')::int AS period,
+       f.report_date AS period,
        fy.value_text AS fy, fp.value_text AS fp,
        to_char(f.filing_date, 'YYYYMMDD')::int AS filed,
        f.acceptance_datetime AS accepted,
@@ -112,9 +113,8 @@ ORDER BY f.filing_date, f.accession_number, a.sec_url
 
 _TEXT, _DATE = pa.string(), pa.date32()
 _INSTANT = pa.timestamp("us", tz="UTC")
-# FSDS keeps `value` as DECIMAL(28,4); facts carry up to 10 decimal places here.
+# FSDS keeps `value` as DECIMAL(28,4) (sec/fsds.py rounds it); the type keeps room for more.
 VALUE = pa.decimal128(38, 10)
-_TEN_PLACES = Decimal("1e-10")
 
 # Fixed per table: every file of a table has the same schema, whatever its rows hold (a column
 # null in one partition would otherwise be typed "null" there, and readers refuse to combine).
@@ -203,8 +203,6 @@ SCHEMAS = {
     ),
 }
 
-_VERSION = re.compile(r"^https?://(?:fasb\.org|xbrl\.sec\.gov|xbrl\.fasb\.org)/([\w-]+)/(\d{4})")
-
 
 @dataclass
 class ExportResult:
@@ -231,7 +229,7 @@ def export_parquet(
         folder = f"year={year}/form_type={form.replace('/', '_')}"
         scope = f"{where} AND {_IN_YEAR} AND f.form = :form"
         scoped = {**params, "year": year, "form": form}
-        export.file("filings", folder, _FILINGS.format(where=scope), scoped)
+        export.file("filings", folder, _FILINGS.format(where=scope), scoped, fsds_filing)
         export.file("facts", folder, _FACTS.format(where=scope), scoped, fsds_fact)
     export.file("companies", "", _COMPANIES.format(where=where), params)
     for year in sorted({year for year, _ in partitions}):
@@ -242,40 +240,29 @@ def export_parquet(
     return export.result
 
 
+def fsds_filing(row: dict[str, Any]) -> dict[str, Any]:
+    """A filing with `period` as SEC's `sub` writes it: the report date at the nearest month end."""
+    report = row["period"]
+    row["period"] = fsds.yyyymmdd(fsds.month_end(report)) if report else None
+    return row
+
+
 def fsds_fact(row: dict[str, Any]) -> dict[str, Any]:
     """A fact with SEC's Financial Statement Data Sets columns beside the project's own."""
     dimensions = [tuple(pair) for pair in json.loads(row["dimensions"])]
     end = row["period_end"] or row["period_instant"]
     start = row["period_start"]
-    match = _VERSION.match(row["namespace"])
     row.update(
         tag=row["concept_name"],
-        version=f"{match[1]}/{match[2]}" if match else row["adsh"],
-        ddate=int(end.strftime("%Y%m%d")) if end else None,
-        qtrs=round((end - start).days / 91.31) if start and end else 0,
+        version=fsds.version(row["namespace"], row["adsh"]),
+        ddate=fsds.ddate(start, end, None),
+        qtrs=fsds.qtrs(start, end),
         uom=row["unit"],
-        # Sorted by axis: a filing's order of axes is not part of the fact.
-        segments="".join(
-            f"{axis}={member};"
-            for axis, member in sorted(
-                (_local(axis), _local(member))
-                for axis, member in dimensions
-                if axis != "dei:LegalEntityAxis"
-            )
-        ),
-        coreg=next(
-            (_local(member) for axis, member in dimensions if axis == "dei:LegalEntityAxis"),
-            None,
-        ),
-        value=None
-        if row["value_numeric"] is None
-        else Decimal(row["value_numeric"]).quantize(_TEN_PLACES),
+        segments=fsds.segments(dimensions),
+        coreg=fsds.coreg(dimensions),
+        value=fsds.value(None if row["value_numeric"] is None else Decimal(row["value_numeric"])),
     )
     return row
-
-
-def _local(qname: str) -> str:
-    return qname.rsplit(":", 1)[-1]
 
 
 def _scope(exchanges: Sequence[str] | None, since: date | None) -> tuple[str, dict[str, Any]]:

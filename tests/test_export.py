@@ -4,8 +4,8 @@ Apple's real filings in the sample (crawled through the local mirror)."""
 from __future__ import annotations
 
 import re
-from datetime import date
-from decimal import Decimal
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 
 import duckdb
 import pyarrow.parquet as pq
@@ -45,22 +45,29 @@ def independent_num_rows(body: bytes) -> set[tuple[str, int, int, str, str, str 
     of an instance, from its contexts and units read plainly, as SEC's data sets define them."""
     root = etree.fromstring(body)
     local = lambda qname: qname.strip().rsplit(":", 1)[-1]  # noqa: E731
+    # SEC's names: no Axis/Member suffix, no Statement prefix on an axis.
+    axis = lambda qname: re.sub(r"^Statement(?=.)", "", local(qname).removesuffix("Axis"))  # noqa: E731
+    member_name = lambda qname: local(qname).removesuffix("Member")  # noqa: E731
     contexts = {}
     for context in root.iter(f"{INSTANT}context"):
         instant = context.findtext(f".//{INSTANT}instant")
         end = date.fromisoformat((instant or context.findtext(f".//{INSTANT}endDate")).strip())
+        # FSDS rounds the date to the nearest month end.
+        following = (end.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+        previous = end.replace(day=1) - timedelta(days=1)
+        rounded = following if (following - end) < (end - previous) else previous
         start = context.findtext(f".//{INSTANT}startDate")
         quarters = round((end - date.fromisoformat(start.strip())).days / 91.31) if start else 0
         members = {
-            local(member.get("dimension")): local(member.text)
+            axis(member.get("dimension")): member_name(member.text)
             for member in context.iter(f"{DIMENSIONS}explicitMember")
         }
         # A typed member's value is the text of the element it holds.
         for member in context.iter(f"{DIMENSIONS}typedMember"):
-            members[local(member.get("dimension"))] = "".join(member.itertext()).strip()
-        coreg = members.pop("LegalEntityAxis", None)
+            members[axis(member.get("dimension"))] = "".join(member.itertext()).strip()
+        coreg = members.pop("LegalEntity", None)
         segments = "".join(f"{axis}={member};" for axis, member in sorted(members.items()))
-        contexts[context.get("id")] = (int(end.strftime("%Y%m%d")), quarters, segments, coreg)
+        contexts[context.get("id")] = (int(rounded.strftime("%Y%m%d")), quarters, segments, coreg)
     units = {}
     for unit in root.iter(f"{INSTANT}unit"):
         divide = unit.find(f"{INSTANT}divide")
@@ -75,7 +82,9 @@ def independent_num_rows(body: bytes) -> set[tuple[str, int, int, str, str, str 
             ddate, qtrs, segments, coreg = contexts[element.attrib["contextRef"]]
             uom = units[element.attrib["unitRef"]]
             tag = etree.QName(element).localname
-            found.add((tag, ddate, qtrs, uom, segments, coreg, Decimal(element.text.strip())))
+            # FSDS keeps four decimal places (Apple's par value, $0.00001, is 0.0000 there).
+            value = Decimal(element.text.strip()).quantize(Decimal("0.0001"), ROUND_HALF_UP)
+            found.add((tag, ddate, qtrs, uom, segments, coreg, value))
     return found
 
 
