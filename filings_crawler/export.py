@@ -42,6 +42,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from sqlalchemy import Connection, text
 
+from filings_crawler.db.exports import scope as export_scope
 from filings_crawler.sec import fsds
 from filings_crawler.storage.backends import Storage
 
@@ -210,6 +211,8 @@ class ExportResult:
 
     rows: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     files: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    # What could not be exported, one line each (the rest was).
+    problems: list[str] = field(default_factory=list)
 
 
 def export_parquet(
@@ -220,7 +223,7 @@ def export_parquet(
     since: date | None = None,
 ) -> ExportResult:
     """Write the four tables under `storage` (see the module's docstring)."""
-    where, params = _scope(exchanges, since)
+    where, params = export_scope(exchanges, since)
     export = _Export(conn, storage)
     partitions = conn.execute(text(_PARTITIONS.format(where=where)), params).all()
     for year, form in partitions:
@@ -263,18 +266,6 @@ def fsds_fact(row: dict[str, Any]) -> dict[str, Any]:
         value=fsds.value(None if row["value_numeric"] is None else Decimal(row["value_numeric"])),
     )
     return row
-
-
-def _scope(exchanges: Sequence[str] | None, since: date | None) -> tuple[str, dict[str, Any]]:
-    conditions: list[str] = ["true"]
-    params: dict[str, Any] = {}
-    if exchanges is not None:
-        conditions.append("c.exchange = ANY(:exchanges)")
-        params["exchanges"] = list(exchanges)
-    if since is not None:
-        conditions.append("f.filing_date >= :since")
-        params["since"] = since
-    return " AND ".join(conditions), params
 
 
 @dataclass

@@ -144,6 +144,21 @@ def run_scrapy(
     )
 
 
+# Apple's company and filings, from the ticker files to its documents, as a user crawls them.
+APPLE_CRAWL = (
+    ["crawl", "tickers"],
+    ["crawl", "listings_ref"],
+    ["crawl", "backfill", "-a", "cik=320193"],
+)
+
+
+def crawl_apple(env: dict[str, str], cwd: Path) -> None:
+    """Run APPLE_CRAWL's jobs; each must succeed."""
+    for job in APPLE_CRAWL:
+        result = run_scrapy(job, env, cwd)
+        assert result.returncode == 0, result.stderr[-3000:]
+
+
 def marked_processes(mark: str) -> list[tuple[int, str]]:
     """(pid, command line) of every other process whose environment carries `mark`."""
     needle = f"{SESSION_MARK}={mark}".encode()

@@ -1,4 +1,6 @@
-"""`scrapy export --format parquet --out DIR`: the dataset as Parquet files (filings_crawler/export.py)."""
+"""`scrapy export --format parquet|fsds --out DIR`: the dataset as Parquet files
+(filings_crawler/export.py) or in SEC's Financial Statement Data Sets layout, a zip per quarter
+(filings_crawler/fsds_export.py)."""
 
 from __future__ import annotations
 
@@ -9,22 +11,28 @@ from scrapy.exceptions import UsageError
 
 from filings_crawler.cli import EXIT_STOPPED, ExchangeCommand, fail
 from filings_crawler.export import export_parquet
+from filings_crawler.fsds_export import export_fsds
+from filings_crawler.storage import storage_from_config
 from filings_crawler.storage.backends import Storage, StorageError
 from filings_crawler.storage.local import LocalStorage
 
-FORMATS = ("parquet",)
+FORMATS = ("parquet", "fsds")
 
 
 class Command(ExchangeCommand):
     def syntax(self) -> str:
-        return "--format parquet --out DIR [--exchange NYSE[,NASDAQ]] [--since YYYY-MM-DD]"
+        return "--format parquet|fsds --out DIR [--exchange NYSE[,NASDAQ]] [--since YYYY-MM-DD]"
 
     def short_desc(self) -> str:
-        return "Export filings, facts, companies and artifacts as Parquet (for DuckDB, pandas...)"
+        return "Export the dataset as Parquet (DuckDB, pandas...) or as SEC's data sets (fsds)"
 
     def add_options(self, parser: argparse.ArgumentParser) -> None:
         super().add_options(parser)
-        parser.add_argument("--format", default="parquet", help="parquet (the only one)")
+        parser.add_argument(
+            "--format",
+            default="parquet",
+            help="parquet (default), or fsds: a zip per quarter as SEC's Financial Statement Data Sets",
+        )
         parser.add_argument(
             "--out", help="folder (with STORAGE_BACKEND=s3: key prefix in S3_BUCKET)"
         )
@@ -38,7 +46,7 @@ class Command(ExchangeCommand):
             )
         if not opts.out:
             raise UsageError(
-                "--out is required: the folder for the Parquet files", print_help=False
+                "--out is required: the folder for the exported files", print_help=False
             )
         try:
             since = date.fromisoformat(opts.since) if opts.since else None
@@ -53,7 +61,11 @@ class Command(ExchangeCommand):
             fail([f"{error}: nothing exported (check --out and its rights)"])
         try:
             with self.engine.connect() as conn:
-                result = export_parquet(conn, storage, exchanges=exchanges, since=since)
+                if opts.format == "fsds":
+                    dataset = storage_from_config(self.config)
+                    result = export_fsds(conn, dataset, storage, exchanges=exchanges, since=since)
+                else:
+                    result = export_parquet(conn, storage, exchanges=exchanges, since=since)
         except StorageError as error:
             # Each file is whole or absent: what was written stays, a rerun finishes the rest.
             fail([f"export stopped: {error}"], status=EXIT_STOPPED)
@@ -62,6 +74,8 @@ class Command(ExchangeCommand):
             print(f"  {table:<10} {rows:>10} rows")
         files = ", ".join(f"{count} {outcome}" for outcome, count in sorted(result.files.items()))
         print(f"  files: {files or 'none'}")
+        for problem in result.problems:
+            print(f"  not exported: {problem}")
 
     def destination(self, out: str) -> Storage:
         config = self.config

@@ -175,6 +175,9 @@ def upsert_profiles(conn: Connection, profiles: Sequence[CompanyProfile]) -> int
             "state_of_incorporation",
             "fiscal_year_end",
             "former_names",
+            "ein",
+            "phone",
+            "addresses",
         )
     }
     # An empty list from SEC says nothing: keep what the ticker files gave.
@@ -217,6 +220,9 @@ def upsert_profiles(conn: Connection, profiles: Sequence[CompanyProfile]) -> int
                 "b_state_of_incorporation": profile.state_of_incorporation,
                 "b_fiscal_year_end": profile.fiscal_year_end,
                 "b_former_names": profile.former_names,
+                "b_ein": profile.ein,
+                "b_phone": profile.phone,
+                "b_addresses": profile.addresses,
             }
             for p in fetched
             if (profile := p.profile) is not None

@@ -32,8 +32,11 @@ from decimal import ROUND_HALF_UP, Decimal
 LEGAL_ENTITY_AXIS = "dei:LegalEntityAxis"
 FOOTNOTE_CHARS = 512
 _FOUR_PLACES = Decimal("0.0001")
-# The standard taxonomies' namespaces: http://fasb.org/us-gaap/2024, http://xbrl.sec.gov/dei/2024.
-_STANDARD = re.compile(r"^https?://(?:fasb\.org|xbrl\.sec\.gov|xbrl\.fasb\.org)/([\w-]+)/(\d{4})")
+# The standard taxonomies' namespaces: http://fasb.org/us-gaap/2024, http://xbrl.sec.gov/dei/2024
+# (some with a date: http://xbrl.sec.gov/ecd/2024-03-31 is still ecd/2024).
+_STANDARD = re.compile(
+    r"^https?://(?:fasb\.org|xbrl\.sec\.gov|xbrl\.fasb\.org)/([\w-]+)/(\d{4})(?:-\d\d-\d\d)?/?$"
+)
 # EDGAR's filer categories (dei:EntityFilerCategory) as `sub.afs` codes them.
 FILER_STATUS = {
     "large accelerated filer": "1-LAF",
@@ -115,14 +118,19 @@ def value_text(number: Decimal | None) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
+def taxonomy(namespace: str) -> str | None:
+    """A standard taxonomy's name and year (`us-gaap/2024`); None for another namespace."""
+    match = _STANDARD.match(namespace)
+    return f"{match[1]}/{match[2]}" if match else None
+
+
 def version(namespace: str, adsh: str) -> str:
     """The tag's taxonomy and year (`us-gaap/2024`), or the accession number for a custom tag."""
-    match = _STANDARD.match(namespace)
-    return f"{match[1]}/{match[2]}" if match else adsh
+    return taxonomy(namespace) or adsh
 
 
 def is_custom(namespace: str) -> bool:
-    return _STANDARD.match(namespace) is None
+    return taxonomy(namespace) is None
 
 
 def footnote(text: str | None) -> str | None:
@@ -162,3 +170,97 @@ def quarter_bounds(name: str) -> tuple[date, date]:
     first = date(year, 3 * q - 2, 1)
     last_month = 3 * q
     return first, date(year, last_month, calendar.monthrange(year, last_month)[1])
+
+
+# The columns of SEC's four tables, in the order of SEC's files (readme, sections 5.1-5.4).
+SUB_COLUMNS = (
+    "adsh", "cik", "name", "sic", "countryba", "stprba", "cityba", "zipba", "bas1", "bas2",
+    "baph", "countryma", "stprma", "cityma", "zipma", "mas1", "mas2", "countryinc", "stprinc",
+    "ein", "former", "changed", "afs", "wksi", "fye", "form", "period", "fy", "fp", "filed",
+    "accepted", "prevrpt", "detail", "instance", "nciks", "aciks",
+)  # fmt: skip
+NUM_COLUMNS = (
+    "adsh", "tag", "version", "ddate", "qtrs", "uom", "segments", "coreg", "value", "footnote",
+)  # fmt: skip
+PRE_COLUMNS = (
+    "adsh", "report", "line", "stmt", "inpth", "rfile", "tag", "version", "plabel", "negating",
+)  # fmt: skip
+TAG_COLUMNS = (
+    "tag", "version", "custom", "abstract", "datatype", "iord", "crdr", "tlabel", "doc",
+)  # fmt: skip
+# The key SEC's num is unique on: one value per tag, date, length, unit, segments and coreg.
+NUM_KEY = ("adsh", "tag", "version", "ddate", "qtrs", "uom", "segments", "coreg")
+
+# EDGAR's codes for the states and territories of the United States (as in stateOrCountry).
+US_STATES = frozenset((
+    "AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "DC", "FL", "GA", "HI", "ID", "IL", "IN", "IA",
+    "KS", "KY", "LA", "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE", "NV", "NH", "NJ", "NM",
+    "NY", "NC", "ND", "OH", "OK", "OR", "PA", "RI", "SC", "SD", "TN", "TX", "UT", "VT", "VA", "WA",
+    "WV", "WI", "WY", "PR", "VI", "GU", "AS", "MP",
+))  # fmt: skip
+_FIELD_BREAKS = re.compile(r"[\t\r\n]+")
+
+
+def address(place: dict[str, object] | None) -> tuple[str | None, ...]:
+    """(country, state or province, city, zip, street 1, street 2) of a submissions address.
+
+    SEC's `countryba` is the ISO country; an address in the United States is `US` with its state
+    in `stprba`; a foreign one the country code the submissions file gives, without a state.
+    """
+    if not place:
+        return (None,) * 6
+
+    def text(key: str) -> str | None:
+        value = place.get(key)
+        return str(value).strip() or None if value is not None else None
+
+    state = text("stateOrCountry")
+    country: str | None
+    province: str | None
+    if not place.get("isForeignLocation") and state in US_STATES:
+        country, province = "US", state
+    else:
+        country, province = text("countryCode"), None
+    return (country, province, text("city"), text("zipCode"), text("street1"), text("street2"))
+
+
+def incorporation(code: str | None) -> tuple[str | None, str | None]:
+    """(`countryinc`, `stprinc`) of EDGAR's state of incorporation code (`DE` is US, DE)."""
+    if code and code.upper() in US_STATES:
+        return "US", code.upper()
+    return None, None
+
+
+def former_name(former_names: Iterable[dict[str, object]]) -> tuple[str | None, int | None]:
+    """(`former`, `changed`): the most recent former name and the date it stopped (YYYYMMDD)."""
+    dated = [
+        (str(entry.get("to") or "")[:10], str(entry.get("name") or "").strip())
+        for entry in former_names
+    ]
+    dated = [(to, name) for to, name in dated if name and re.fullmatch(r"\d{4}-\d\d-\d\d", to)]
+    if not dated:
+        return None, None
+    to, name = max(dated)
+    return name, yyyymmdd(date.fromisoformat(to))
+
+
+def instance_name(primary_document: str) -> str:
+    """SEC's extracted instance of an inline filing: `aapl-20250329.htm` is `aapl-20250329_htm.xml`."""
+    stem, dot, extension = primary_document.rpartition(".")
+    return f"{stem}_{extension}.xml" if dot else f"{primary_document}.xml"
+
+
+def tsv_line(values: Iterable[object]) -> str:
+    """One row of SEC's tab-separated files: NULL is an empty field, no field holds a tab or a
+    line break (they become one space), True and False are 1 and 0."""
+    fields = []
+    for value in values:
+        if value is None:
+            fields.append("")
+        elif isinstance(value, bool):
+            fields.append("1" if value else "0")
+        elif isinstance(value, Decimal):
+            fields.append(value_text(value))
+        else:
+            fields.append(_FIELD_BREAKS.sub(" ", str(value)))
+    return "\t".join(fields) + "\n"

@@ -37,6 +37,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
+from filings_crawler.sec import fsds
 from filings_crawler.sec.xbrl import MAX_DOCUMENT_BYTES, _parse_xml
 
 _LINK = "{http://www.w3.org/1999/xlink}"
@@ -49,8 +50,6 @@ DOCUMENTATION_LABEL = "http://www.xbrl.org/2003/role/documentation"
 _DEFINITION = re.compile(r"^\s*(\d+)\s*-\s*(\w+)\s*-\s*(.*)$", re.DOTALL)
 # A standard taxonomy's schema: .../us-gaap/2024/elts/us-gaap-2024.xsd, .../dei/2024/dei-2024.xsd
 _TAXONOMY_HREF = re.compile(r"/([a-z][a-z-]*)-(\d{4})(?:-[\w-]+)?\.xsd$")
-# Its namespace: http://fasb.org/us-gaap/2024, http://xbrl.sec.gov/dei/2024
-_TAXONOMY_NAMESPACE = re.compile(r"/([a-z][a-z-]*)/(\d{4})(?:-\d\d-\d\d)?/?$")
 # Standard concepts that are never facts, known by name since their schema is not at hand.
 _ABSTRACT_SUFFIXES = ("Abstract", "Axis", "Domain", "Member", "Table", "LineItems")
 _NUMERIC_TYPES = {
@@ -307,22 +306,34 @@ def presentation_rows(
 
 
 def tag_rows(
-    schema_xsd: bytes,
-    lab_xml: bytes,
+    schema_xsd: bytes | None,
+    lab_xml: bytes | None,
     used_concepts: Iterable[UsedConcept],
     adsh: str,
     *,
     schema_name: str = "schema.xsd",
 ) -> list[TagRow]:
-    """The tag.txt rows for the concepts a filing uses, one per (tag, version)."""
-    schema = read_schema(schema_xsd, schema_name)
-    labels = read_labels(lab_xml, "lab.xml")
+    """The tag.txt rows for the concepts a filing uses, one per (tag, version).
+
+    Without the schema and labels (not stored), the rows say what the facts tell: custom or
+    standard by namespace, datatype and iord from the hints, no labels.
+    """
+    schema = (
+        read_schema(schema_xsd, schema_name)
+        if schema_xsd is not None
+        else _Schema(namespace="", file_name="", roles={}, elements={})
+    )
+    labels = read_labels(lab_xml, "lab.xml") if lab_xml is not None else {}
     by_name = {
         element.name: (element_id, element) for element_id, element in schema.elements.items()
     }
     rows: dict[tuple[str, str], TagRow] = {}
     for used in used_concepts:
-        custom = used.namespace == schema.namespace
+        custom = (
+            used.namespace == schema.namespace
+            if schema.namespace
+            else fsds.is_custom(used.namespace)
+        )
         version = adsh if custom else namespace_version(used.namespace)
         if (used.name, version) in rows:
             continue
@@ -353,9 +364,9 @@ def tag_rows(
 
 
 def namespace_version(namespace: str) -> str:
-    """SEC's `version` of a standard taxonomy namespace: http://fasb.org/us-gaap/2024 → us-gaap/2024."""
-    match = _TAXONOMY_NAMESPACE.search(namespace)
-    return f"{match.group(1)}/{match.group(2)}" if match else namespace
+    """SEC's `version` of a standard taxonomy namespace: http://fasb.org/us-gaap/2024 → us-gaap/2024
+    (sec/fsds.py's rule); another namespace as it is."""
+    return fsds.taxonomy(namespace) or namespace
 
 
 # --- internals -------------------------------------------------------------------------------

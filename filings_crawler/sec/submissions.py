@@ -90,6 +90,11 @@ class Profile:
     tickers: list[str]
     exchanges: list[str]
     former_names: list[dict[str, Any]]
+    # What SEC's data sets' `sub` carries besides (ein, baph, the addresses' columns); keyword
+    # only, so the filings' fields of Submissions can follow without defaults.
+    ein: str | None = field(default=None, kw_only=True)
+    phone: str | None = field(default=None, kw_only=True)
+    addresses: dict[str, dict[str, Any]] = field(default_factory=dict, kw_only=True)
 
 
 @dataclass
@@ -128,6 +133,9 @@ def parse_submissions(
         tickers=_text_list(document, "tickers", source),
         exchanges=_text_list(document, "exchanges", source),
         former_names=_former_names(document, source),
+        ein=_optional_text(document, "ein", source),
+        phone=_optional_text(document, "phone", source),
+        addresses=_addresses(document, source),
         recent=parse_columns(
             _member(filings, "recent", dict, source), f"{source} filings.recent", forms=forms
         ),
@@ -286,6 +294,16 @@ def _former_names(document: dict[str, Any], source: str) -> list[dict[str, Any]]
     if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
         raise FormatError(source, "'formerNames' is not a list of objects")
     return value
+
+
+def _addresses(document: dict[str, Any], source: str) -> dict[str, dict[str, Any]]:
+    """The business and mailing addresses as SEC gives them (street1, city, stateOrCountry...)."""
+    value = document.get("addresses") or {}
+    if not isinstance(value, dict) or not all(
+        isinstance(item, dict) for item in value.values() if item is not None
+    ):
+        raise FormatError(source, "'addresses' is not an object of addresses")
+    return {kind: address for kind, address in value.items() if address}
 
 
 def _page_ref(entry: object, source: str, index: int) -> PageRef:
