@@ -1,4 +1,5 @@
-"""The dataset as Parquet for DuckDB, pandas, Polars and Spark: filings, facts, companies, artifacts.
+"""The dataset as Parquet for DuckDB, pandas, Polars and Spark: filings, facts, pre, tag,
+companies, artifacts.
 
 Column names and meanings follow SEC's Financial Statement Data Sets where they overlap, so code
 written for those runs on this export:
@@ -12,14 +13,18 @@ written for those runs on this export:
   them the project's own columns: the concept's prefix and namespace, the value as text (text
   facts too, with `is_numeric` false), `is_nil`, the period's start and end, the dimensions as
   written, `decimals`, and the filing's CIK.
-- `filings` (SEC's `sub`): `adsh`, `cik`, `name`, `form`, `period` (the report date rounded to the
-  month end, YYYYMMDD),
-  `fy` and `fp` (the cover's fiscal year and period focus), `filed` (YYYYMMDD), `accepted` (the
-  acceptance time, a true instant), and the point-in-time `exchange` and `ticker` (what the
-  filing's cover declares, else the company's), with the project's own columns.
+- `filings` (SEC's `sub`): SEC's columns first (`adsh`, `cik`, `name`, `sic`, the business and
+  mailing addresses, `ein`, `former`, `afs`, `wksi`, `fye`, `form`, `period` (the report date
+  rounded to the month end, YYYYMMDD), `fy` and `fp` (the cover's fiscal year and period focus),
+  `filed` (YYYYMMDD), `prevrpt`, `instance`...; fsds_rows.py), with `accepted` the acceptance
+  time as a true instant; then the point-in-time `exchange` and `ticker` (what the filing's cover
+  declares, else the company's) and the project's own columns. A filing whose facts were not
+  read has SEC's columns empty.
+- `pre` and `tag` (SEC's tables of the same names): each statement line of a filing, and each
+  tag a partition's filings use, from the stored schema and linkbases (sec/linkbases.py).
 - `companies` and `artifacts`: the tables as they are.
 
-Filings and facts are partitioned by filing year and form (`year=2024/form_type=10-K_A/`, the
+Filings, facts, pre and tag are partitioned by filing year and form (`year=2024/form_type=10-K_A/`, the
 form with `/` written `_`; the `form` column keeps SEC's), artifacts by year. Every file is written
 whole through the store (storage/): on disk to a temporary name, then renamed, so a reader never
 takes a half-written file; on S3 in one PUT. A file whose bytes would not change is not written
@@ -36,13 +41,16 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 from sqlalchemy import Connection, text
 
+from filings_crawler.db import exports
 from filings_crawler.db.exports import scope as export_scope
+from filings_crawler.fsds_rows import linkbase_rows, sub_row
 from filings_crawler.sec import fsds
 from filings_crawler.storage.backends import Storage
 
@@ -117,6 +125,10 @@ _INSTANT = pa.timestamp("us", tz="UTC")
 # FSDS keeps `value` as DECIMAL(28,4) (sec/fsds.py rounds it); the type keeps room for more.
 VALUE = pa.decimal128(38, 10)
 
+# sub's address columns, business then mailing, as SEC's sub orders them.
+_ADDRESS_COLUMNS = fsds.SUB_COLUMNS[
+    fsds.SUB_COLUMNS.index("countryba") : fsds.SUB_COLUMNS.index("mas2") + 1
+]
 # Fixed per table: every file of a table has the same schema, whatever its rows hold (a column
 # null in one partition would otherwise be typed "null" there, and readers refuse to combine).
 SCHEMAS = {
@@ -125,12 +137,27 @@ SCHEMAS = {
             ("adsh", _TEXT),
             ("cik", pa.int64()),
             ("name", _TEXT),
+            ("sic", pa.int32()),
+            *[(column, _TEXT) for column in _ADDRESS_COLUMNS],
+            ("countryinc", _TEXT),
+            ("stprinc", _TEXT),
+            ("ein", _TEXT),
+            ("former", _TEXT),
+            ("changed", pa.int32()),
+            ("afs", _TEXT),
+            ("wksi", pa.bool_()),
+            ("fye", _TEXT),
             ("form", _TEXT),
             ("period", pa.int32()),
             ("fy", _TEXT),
             ("fp", _TEXT),
             ("filed", pa.int32()),
             ("accepted", _INSTANT),
+            ("prevrpt", pa.bool_()),
+            ("detail", pa.bool_()),
+            ("instance", _TEXT),
+            ("nciks", pa.int32()),
+            ("aciks", _TEXT),
             ("exchange", _TEXT),
             ("ticker", _TEXT),
             ("filing_date", _DATE),
@@ -169,6 +196,33 @@ SCHEMAS = {
             ("period_end", _DATE),
             ("dimensions", _TEXT),
             ("decimals", pa.int32()),
+        ]
+    ),
+    "pre": pa.schema(
+        [
+            ("adsh", _TEXT),
+            ("report", pa.int32()),
+            ("line", pa.int32()),
+            ("stmt", _TEXT),
+            ("inpth", pa.int32()),
+            ("rfile", _TEXT),
+            ("tag", _TEXT),
+            ("version", _TEXT),
+            ("plabel", _TEXT),
+            ("negating", pa.int32()),
+        ]
+    ),
+    "tag": pa.schema(
+        [
+            ("tag", _TEXT),
+            ("version", _TEXT),
+            ("custom", pa.int32()),
+            ("abstract", pa.int32()),
+            ("datatype", _TEXT),
+            ("iord", _TEXT),
+            ("crdr", _TEXT),
+            ("tlabel", _TEXT),
+            ("doc", _TEXT),
         ]
     ),
     "companies": pa.schema(
@@ -219,10 +273,12 @@ def export_parquet(
     conn: Connection,
     storage: Storage,
     *,
+    dataset: Storage,
     exchanges: Sequence[str] | None = None,
     since: date | None = None,
 ) -> ExportResult:
-    """Write the four tables under `storage` (see the module's docstring)."""
+    """Write the tables under `storage` (see the module's docstring); the filings' linkbases
+    (for `pre` and `tag`) are read from `dataset`, the project's store."""
     where, params = export_scope(exchanges, since)
     export = _Export(conn, storage)
     partitions = conn.execute(text(_PARTITIONS.format(where=where)), params).all()
@@ -232,8 +288,23 @@ def export_parquet(
         folder = f"year={year}/form_type={form.replace('/', '_')}"
         scope = f"{where} AND {_IN_YEAR} AND f.form = :form"
         scoped = {**params, "year": year, "form": form}
-        export.file("filings", folder, _FILINGS.format(where=scope), scoped, fsds_filing)
+        # SEC's sub, pre and tag rows of the partition's filings whose facts were read.
+        subs = {}
+        pre: list[dict[str, Any]] = []
+        tags: dict[tuple[Any, Any], dict[str, Any]] = {}
+        for filing in exports.sub_filings(conn, scope, scoped):
+            subs[filing["adsh"]] = dict(zip(fsds.SUB_COLUMNS, sub_row(filing), strict=True))
+            pre_rows, tag_rows = linkbase_rows(conn, dataset, filing, export.result.problems)
+            pre.extend(dict(zip(fsds.PRE_COLUMNS, row, strict=True)) for row in pre_rows)
+            for row in tag_rows:
+                if (row[0], row[1]) not in tags or tags[(row[0], row[1])]["tlabel"] is None:
+                    tags[(row[0], row[1])] = dict(zip(fsds.TAG_COLUMNS, row, strict=True))
+        export.file(
+            "filings", folder, _FILINGS.format(where=scope), scoped, partial(fsds_filing, subs)
+        )
         export.file("facts", folder, _FACTS.format(where=scope), scoped, fsds_fact)
+        export.rows("pre", folder, pre)
+        export.rows("tag", folder, [tags[key] for key in sorted(tags, key=str)])
     export.file("companies", "", _COMPANIES.format(where=where), params)
     for year in sorted({year for year, _ in partitions}):
         scope = f"{where} AND {_IN_YEAR}"
@@ -243,10 +314,16 @@ def export_parquet(
     return export.result
 
 
-def fsds_filing(row: dict[str, Any]) -> dict[str, Any]:
-    """A filing with `period` as SEC's `sub` writes it: the report date at the nearest month end."""
+def fsds_filing(subs: dict[str, dict[str, Any]], row: dict[str, Any]) -> dict[str, Any]:
+    """A filing with SEC's `sub` columns: `period` the report date at the nearest month end, and
+    the others from its `sub` row (in `subs` by adsh; a filing whose facts were not read has
+    none); `accepted` stays the true instant, `fy` the cover's text."""
     report = row["period"]
     row["period"] = fsds.yyyymmdd(fsds.month_end(report)) if report else None
+    sub = subs.get(row["adsh"], {})
+    for column in fsds.SUB_COLUMNS:
+        if column not in row:
+            row[column] = sub.get(column)
     return row
 
 
@@ -298,6 +375,20 @@ class _Export:
                 written += len(records)
         self.result.rows[table] += written
         if written:
-            path = "/".join(part for part in (table, folder, "part-0.parquet") if part)
-            stored = self.storage.write(path, buffer.getvalue())
-            self.result.files[stored.outcome] += 1
+            self._store(table, folder, buffer.getvalue())
+
+    def rows(self, table: str, folder: str, records: list[dict[str, Any]]) -> None:
+        """`{table}/{folder}/part-0.parquet` from rows in hand (one partition's, a few thousand)."""
+        if not records:
+            return
+        buffer = io.BytesIO()
+        pq.write_table(
+            pa.Table.from_pylist(records, schema=SCHEMAS[table]), buffer, compression="zstd"
+        )
+        self.result.rows[table] += len(records)
+        self._store(table, folder, buffer.getvalue())
+
+    def _store(self, table: str, folder: str, data: bytes) -> None:
+        path = "/".join(part for part in (table, folder, "part-0.parquet") if part)
+        stored = self.storage.write(path, data)
+        self.result.files[stored.outcome] += 1

@@ -127,6 +127,8 @@ def test_facts_export_and_the_documented_queries(engine, database_url, mirror_ur
     assert {p.relative_to(out).parts[0] for p in files} == {
         "filings",
         "facts",
+        "pre",
+        "tag",
         "companies",
         "artifacts",
     }

@@ -10,6 +10,7 @@ import re
 import zipfile
 from decimal import Decimal
 
+import pyarrow.parquet as pq
 import pytest
 from sqlalchemy import text
 
@@ -162,3 +163,41 @@ def test_fsds_export_is_secs_layout_with_secs_rules(apple, engine, tmp_path):
     assert again.returncode == 0, again.stderr[-3000:]
     assert f"files: {len(zips)} unchanged" in again.stdout, again.stdout
     assert {p: p.stat().st_mtime_ns for p in out.glob("*.zip")} == times
+
+    # The Parquet export carries the same tables: SEC's columns first, the same rows.
+    parquet = tmp_path / "parquet"
+    written = run_scrapy(["export", "--format", "parquet", "--out", str(parquet)], apple, tmp_path)
+    assert written.returncode == 0, written.stderr[-3000:]
+
+    def as_text(value: object) -> str:
+        if value is None:
+            return ""
+        if isinstance(value, bool):
+            return "1" if value else "0"
+        return str(value)
+
+    filings = pq.read_table(parquet / "filings").to_pylist()
+    same_columns = [c for c in fsds.SUB_COLUMNS if c not in ("name", "accepted", "fy")]
+    assert list(pq.read_schema(next((parquet / "filings").rglob("*.parquet"))).names[:4]) == [
+        "adsh",
+        "cik",
+        "name",
+        "sic",
+    ]
+    for row in filings:
+        if row["adsh"] in sub:
+            assert {c: as_text(row[c]) for c in same_columns} == {
+                c: sub[row["adsh"]][c] for c in same_columns
+            }, row["adsh"]
+    for table in ("pre", "num"):
+        source = "facts" if table == "num" else table
+        columns = fsds.NUM_COLUMNS if table == "num" else fsds.PRE_COLUMNS
+        rows = pq.read_table(parquet / source).to_pylist()
+        if table == "num":  # the facts table holds the text facts too, and every duplicate
+            rows = [r for r in rows if r["value"] is not None]
+            keyed = {tuple(as_text(r[c]) for c in fsds.NUM_KEY) for r in rows}
+            assert keyed == {tuple(r[c] for c in fsds.NUM_KEY) for r in tables["num"]}
+        else:
+            assert sorted(tuple(as_text(r[c]) for c in columns) for r in rows) == sorted(
+                tuple(r[c] for c in columns) for r in tables["pre"]
+            )

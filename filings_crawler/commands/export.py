@@ -61,11 +61,13 @@ class Command(ExchangeCommand):
             fail([f"{error}: nothing exported (check --out and its rights)"])
         try:
             with self.engine.connect() as conn:
+                dataset = storage_from_config(self.config)
                 if opts.format == "fsds":
-                    dataset = storage_from_config(self.config)
                     result = export_fsds(conn, dataset, storage, exchanges=exchanges, since=since)
                 else:
-                    result = export_parquet(conn, storage, exchanges=exchanges, since=since)
+                    result = export_parquet(
+                        conn, storage, dataset=dataset, exchanges=exchanges, since=since
+                    )
         except StorageError as error:
             # Each file is whole or absent: what was written stays, a rerun finishes the rest.
             fail([f"export stopped: {error}"], status=EXIT_STOPPED)

@@ -27,7 +27,8 @@ ORDER BY first
 """
 
 # A filing is `prevrpt` when an amendment of the same report by the same company was filed after
-# it and by the end of the quarter (SEC: "subsequently amended prior to the end cutoff date").
+# it and by the cutoff (SEC: "subsequently amended prior to the end cutoff date" of the data set;
+# the FSDS export's cutoff is the quarter's end, the Parquet export's none).
 _FILINGS = """
 SELECT f.id AS filing_id, f.accession_number AS adsh, f.cik, c.name, c.sic, c.addresses,
        c.phone, c.ein, c.state_of_incorporation, c.former_names, c.fiscal_year_end, f.form,
@@ -39,7 +40,7 @@ SELECT f.id AS filing_id, f.accession_number AS adsh, f.cik, c.name, c.sic, c.ad
              AND a.form = regexp_replace(f.form, '/A$', '') || '/A'
              AND a.report_date IS NOT DISTINCT FROM f.report_date
              AND (a.filing_date, a.accession_number) > (f.filing_date, f.accession_number)
-             AND a.filing_date <= :last
+             AND a.filing_date <= :cutoff
        ) AS prevrpt
 FROM filings f
 JOIN companies c ON c.cik = f.cik
@@ -51,7 +52,7 @@ LEFT JOIN LATERAL (
           AND x.namespace LIKE 'http://xbrl.sec.gov/dei/%'
         ORDER BY x.concept_name, x.id) first_of_each
 ) cover ON true
-WHERE {where} AND f.facts_count > 0 AND f.filing_date BETWEEN :first AND :last
+WHERE {where} AND f.facts_count > 0
 ORDER BY f.filing_date, f.accession_number
 """
 
@@ -102,11 +103,12 @@ def quarters(conn: Connection, where: str, params: dict[str, Any]) -> list[date]
     return list(conn.execute(text(_QUARTERS.format(where=where)), params).scalars())
 
 
-def quarter_filings(
-    conn: Connection, where: str, params: dict[str, Any], first: date, last: date
+def sub_filings(
+    conn: Connection, where: str, params: dict[str, Any], *, cutoff: date = date.max
 ) -> list[dict[str, Any]]:
+    """The filings in scope whose facts were read, with what their `sub` row is made of."""
     query = text(_FILINGS.format(where=where))
-    bound = {**params, "first": first, "last": last, "cover": list(COVER_CONCEPTS)}
+    bound = {**params, "cutoff": cutoff, "cover": list(COVER_CONCEPTS)}
     return [dict(row._mapping) for row in conn.execute(query, bound)]
 
 
