@@ -191,13 +191,13 @@ def test_fsds_export_is_secs_layout_with_secs_rules(apple, engine, tmp_path):
             }, row["adsh"]
     for table in ("pre", "num"):
         source = "facts" if table == "num" else table
-        columns = fsds.NUM_COLUMNS if table == "num" else fsds.PRE_COLUMNS
+        names = fsds.NUM_COLUMNS if table == "num" else fsds.PRE_COLUMNS
         rows = pq.read_table(parquet / source).to_pylist()
         if table == "num":  # the facts table holds the text facts too, and every duplicate
             rows = [r for r in rows if r["value"] is not None]
             keyed = {tuple(as_text(r[c]) for c in fsds.NUM_KEY) for r in rows}
             assert keyed == {tuple(r[c] for c in fsds.NUM_KEY) for r in tables["num"]}
         else:
-            assert sorted(tuple(as_text(r[c]) for c in columns) for r in rows) == sorted(
-                tuple(r[c] for c in columns) for r in tables["pre"]
+            assert sorted(tuple(as_text(r[c]) for c in names) for r in rows) == sorted(
+                tuple(r[c] for c in names) for r in tables["pre"]
             )
