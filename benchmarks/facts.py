@@ -7,7 +7,8 @@ and what XBRL_INSTANCE=skip saves.
 2. A synthetic universe's slice downloaded twice, unthrottled (the mirror on loopback), with
    XBRL_INSTANCE=fetch and =skip: requests per filing, and the facts recorded per second by the
    facts pipeline while the crawl runs (in a thread: the crawl keeps its pace).
-3. `scrapy export` of the result: rows written per second.
+3. `scrapy export` of the result, as Parquet and as SEC's data sets (fsds): rows written per
+   second and peak memory.
 4. The projected full 2023-2025 backfill at 9.69 requests/s (docs/performance.md), both modes.
 """
 
@@ -60,9 +61,8 @@ def parsing(seconds: float) -> None:
 class Measured:
     requests_per_filing: float
     facts_filings_per_second: float
-    export_rows: int
-    export_rows_per_second: float
-    export_peak_mib: float
+    # By format (parquet, fsds): rows written, rows per second, the export's peak memory (MiB).
+    exports: dict[str, tuple[int, float, float]]
 
 
 def crawl(work: Path, root: Path, mode: str) -> Measured:
@@ -93,31 +93,30 @@ def crawl(work: Path, root: Path, mode: str) -> Measured:
         )
         facts_seconds = time.monotonic() - started
         facts_filings = float(re.findall(r"read (\d+) filing", again.stdout)[0])
-        started = time.monotonic()
-        export = [sys.executable, "-m", "scrapy", "export", "--format", "parquet"]
-        process = subprocess.Popen(
-            [*export, "--out", str(folder / "export")],
-            env=bench.env,
-            cwd=folder,
-            stdout=subprocess.PIPE,
-            text=True,
-        )
-        assert process.stdout is not None
-        output = process.stdout.read()
-        # wait4: this child's own peak memory (ru_maxrss, KiB on Linux), not the largest child's.
-        _, status, usage = os.wait4(process.pid, 0)
-        process.returncode = os.waitstatus_to_exitcode(status)
-        assert process.returncode == 0, output
-        export_seconds = time.monotonic() - started
-    rows = sum(int(n) for n in re.findall(r"^\s+\w+\s+(\d+) rows$", output, flags=re.M))
+        exports = {fmt: export(bench.env, folder, fmt) for fmt in ("parquet", "fsds")}
     per_filing = zip_requests / max(zip_filings, 1)
-    return Measured(
-        per_filing,
-        facts_filings / max(facts_seconds, 1e-9),
-        rows,
-        rows / export_seconds,
-        usage.ru_maxrss / 1024,
+    return Measured(per_filing, facts_filings / max(facts_seconds, 1e-9), exports)
+
+
+def export(env: dict[str, str], folder: Path, fmt: str) -> tuple[int, float, float]:
+    """`scrapy export --format FMT`: rows written, rows per second, peak memory in MiB."""
+    started = time.monotonic()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "scrapy", "export", "--format", fmt, "--out", str(folder / fmt)],
+        env=env,
+        cwd=folder,
+        stdout=subprocess.PIPE,
+        text=True,
     )
+    assert process.stdout is not None
+    output = process.stdout.read()
+    # wait4: this child's own peak memory (ru_maxrss, KiB on Linux), not the largest child's.
+    _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    assert process.returncode == 0, output
+    seconds = time.monotonic() - started
+    rows = sum(int(n) for n in re.findall(r"^\s+\w+\s+(\d+) rows$", output, flags=re.M))
+    return rows, rows / seconds, usage.ru_maxrss / 1024
 
 
 def main() -> int:
@@ -152,12 +151,13 @@ def main() -> int:
             f"{facts_rate:.1f}",
             f"SEC's budget brings at most {10 / per_filing:.1f} filings/s",
         )
-        line("export rows per second", f"{measured.export_rows_per_second:,.0f}")
-        line(
-            "export peak memory",
-            f"{measured.export_peak_mib:.0f} MiB",
-            f"for {measured.export_rows:,} rows (streamed in batches of {BATCH:,})",
-        )
+        for fmt, (rows, rate, peak) in measured.exports.items():
+            line(f"export --format {fmt}: rows per second", f"{rate:,.0f}")
+            line(
+                f"export --format {fmt}: peak memory",
+                f"{peak:.0f} MiB",
+                f"for {rows:,} rows (parquet streamed in batches of {BATCH:,}, fsds a filing at a time)",
+            )
         line("projected full backfill at 9.69/s", f"{hours:.1f} hours")
     return 0
 

@@ -1,10 +1,13 @@
 """A stored filing's XBRL facts: read from the store, parsed (sec/xbrl.py), written (db/facts.py).
 
 SEC's extracted instance (`*_htm.xml`) is read where it is stored: it is SEC's own reading of the
-inline document, and parses in half the time. Without it (XBRL_INSTANCE=skip, or SEC has none)
-the inline XBRL primary document gives the same facts. A document that cannot be read (missing
-from the store, truncated, not XML, an entity bomb) is refused for that filing alone: the reason
-is recorded in `filings.facts_error`, and nothing else stops.
+inline documents, and parses in half the time. Without it (XBRL_INSTANCE=skip, or SEC has none)
+the inline XBRL document set gives the same facts: the primary document and the stored exhibits
+that are inline XBRL (stored from the `-xbrl.zip` for that reason, see sec/plans.py).
+
+A document that cannot be read (missing from the store, truncated, not XML, an entity bomb) is
+refused for that filing alone: the reason is recorded in `filings.facts_error`, and nothing
+else stops.
 
 Used by the facts pipeline as each filing is stored, and by `scrapy facts` for the filings
 stored before; both run it in a thread, never on the reactor.
@@ -18,7 +21,7 @@ from sqlalchemy import Engine
 
 from filings_crawler.db.facts import StoredXbrl, record_facts_error, replace_facts, stored_xbrl
 from filings_crawler.sec.errors import FormatError
-from filings_crawler.sec.xbrl import Facts, parse_inline, parse_instance
+from filings_crawler.sec.xbrl import Facts, declares_inline_xbrl, parse_inline_set, parse_instance
 from filings_crawler.storage.backends import Storage, StorageError
 
 logger = logging.getLogger(__name__)
@@ -38,24 +41,38 @@ class Unreadable(Exception):
 
 
 def read_facts(storage: Storage, stored: StoredXbrl) -> tuple[str, Facts]:
-    """(the stored path read, its facts); Unreadable when neither file gives them."""
-    path, parse = (
-        (stored.instance_path, parse_instance)
-        if stored.instance_path
-        else (stored.html_path, parse_inline)
-    )
-    if path is None:
+    """(the stored path read, its facts); Unreadable when neither file gives them.
+
+    From the inline documents, the facts are those of the whole document set: the primary
+    document and each stored exhibit that is inline XBRL.
+    """
+    if stored.instance_path:
+        path = stored.instance_path
+        try:
+            return path, parse_instance(_stored(storage, path), path)
+        except FormatError as error:
+            raise Unreadable(str(error)) from error
+    if stored.html_path is None:
         raise Unreadable("no XBRL instance or inline XBRL document stored")
+    documents = [(_stored(storage, stored.html_path), stored.html_path)]
+    for exhibit in stored.exhibit_paths:
+        body = _stored(storage, exhibit)
+        if declares_inline_xbrl(body):
+            documents.append((body, exhibit))
+    try:
+        return stored.html_path, parse_inline_set(documents)
+    except FormatError as error:
+        raise Unreadable(str(error)) from error
+
+
+def _stored(storage: Storage, path: str) -> bytes:
     try:
         body = storage.read(path)
     except StorageError as error:
         raise Unreadable(f"{path}: {error}", lasting=False) from error
     if body is None:
         raise Unreadable(f"{path}: missing from the store (scrapy verify --fix)", lasting=False)
-    try:
-        return path, parse(body, path)
-    except FormatError as error:
-        raise Unreadable(str(error)) from error
+    return body
 
 
 def record_filing_facts(engine: Engine, storage: Storage, stored: StoredXbrl) -> int | str:

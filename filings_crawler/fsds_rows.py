@@ -15,6 +15,7 @@ from sqlalchemy import Connection
 from filings_crawler.db import exports as queries
 from filings_crawler.sec import fsds
 from filings_crawler.sec.errors import FormatError
+from filings_crawler.sec.filing_index import instance_name
 from filings_crawler.sec.linkbases import (
     PreRow,
     TagRow,
@@ -59,7 +60,7 @@ def sub_row(filing: dict[str, Any]) -> list[object]:
         fsds.accepted(filing["acceptance_datetime"]),
         bool(filing["prevrpt"]),
         True,
-        fsds.instance_name(filing["primary_document"]),
+        instance_name(filing["primary_document"]),
         1,
         None,
     ]

@@ -10,9 +10,11 @@ from sqlalchemy import Engine, text
 from filings_crawler.db.facts import stored_xbrl
 from filings_crawler.db.filings import upsert_filings
 from filings_crawler.facts import record_filing_facts
+from filings_crawler.sec.xbrl import parse_inline
 from filings_crawler.storage.local import LocalStorage
 from tests.records import filing
 from tests.sample_files import sample_bytes
+from tests.sec.test_inline_set import EXHIBIT, NOT_INLINE, PRIMARY
 
 INSTANCE = "www.sec.gov/Archives/edgar/data/320193/000032019325000057/aapl-20250329_htm.xml"
 BOMB = b"""<?xml version="1.0"?>
@@ -115,3 +117,54 @@ def test_bad_xbrl_is_not_read_again_unless_asked(engine, tmp_path):
     with engine.connect() as conn:
         assert stored_xbrl(conn) == []
         assert len(stored_xbrl(conn, unread_only=False)) == 1
+
+
+def stored_document_set(engine: Engine, storage: LocalStorage) -> None:
+    """Apple's 10-Q without its instance (XBRL_INSTANCE=skip): the inline primary document, an
+    inline exhibit whose facts use the primary's contexts, and a plain certification exhibit."""
+    folder = "https://www.sec.gov/Archives/edgar/data/320193/000032019325000057/"
+    files = [
+        ("html", "aapl-20250329.htm", sample_bytes(PRIMARY)),
+        ("exhibit", "ex13.htm", EXHIBIT),
+        ("exhibit", "ex31.htm", NOT_INLINE),
+    ]
+    with engine.begin() as conn:
+        conn.execute(
+            text("INSERT INTO companies (cik, name, exchange) VALUES (320193, 'Apple', 'NASDAQ')")
+        )
+        upsert_filings(conn, [filing(320193, queued=False, filing_date=date(2025, 5, 2))])
+        for kind, name, body in files:
+            storage.write(f"NASDAQ/aapl/2025/{name}", body)
+            conn.execute(
+                text(
+                    "INSERT INTO artifacts (filing_id, kind, sec_url, status, attempts,"
+                    " storage_path, sha256, bytes, downloaded_at) SELECT id, :kind, :url,"
+                    " 'downloaded', 1, :path, :sha, 1, now() FROM filings"
+                ),
+                {
+                    "kind": kind,
+                    "url": folder + name,
+                    "path": f"NASDAQ/aapl/2025/{name}",
+                    "sha": "a" * 64,
+                },
+            )
+
+
+def test_an_inline_filing_gives_the_facts_of_its_whole_document_set(engine, tmp_path):
+    storage = LocalStorage(tmp_path)
+    stored_document_set(engine, storage)
+    primary_only = parse_inline(sample_bytes(PRIMARY), "aapl-20250329.htm")
+    count = read(engine, storage)
+    assert count == len(primary_only.facts) + 2
+    with engine.connect() as conn:
+        from_exhibit = conn.execute(
+            text(
+                "SELECT concept_name, value_text FROM facts WHERE concept_name IN"
+                " ('AdjustmentsToAdditionalPaidInCapitalOther', 'ExhibitNarrative')"
+                " ORDER BY concept_name"
+            )
+        ).all()
+    assert from_exhibit == [
+        ("AdjustmentsToAdditionalPaidInCapitalOther", "1234000000"),
+        ("ExhibitNarrative", "The Company reports five reportable segments."),
+    ]

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import Connection, and_, delete, func, insert, or_, select, update
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 
 from filings_crawler.db.tables import artifacts, companies, facts, filings
 from filings_crawler.sec.xbrl import Fact
@@ -23,6 +24,8 @@ class StoredXbrl:
     instance_path: str | None
     html_path: str | None
     is_inline_xbrl: bool
+    # The filing's stored exhibits (the inline XBRL ones are the rest of its document set).
+    exhibit_paths: tuple[str, ...] = ()
 
 
 def replace_facts(conn: Connection, filing_id: int, source: str, found: Sequence[Fact]) -> int:
@@ -93,6 +96,10 @@ def stored_xbrl(
         stored, artifacts.c.kind == "xbrl", artifacts.c.sec_url.like("%\\_htm.xml")
     )
     html = func.max(artifacts.c.storage_path).filter(stored, artifacts.c.kind == "html")
+    exhibits = func.array_agg(aggregate_order_by(artifacts.c.storage_path, artifacts.c.sec_url))
+    documents = exhibits.filter(
+        stored, artifacts.c.kind == "exhibit", artifacts.c.sec_url.regexp_match(r"\.html?$", "i")
+    )
     query = (
         select(
             filings.c.id,
@@ -100,6 +107,7 @@ def stored_xbrl(
             instance.label("instance_path"),
             html.label("html_path"),
             filings.c.is_inline_xbrl,
+            documents.label("exhibit_paths"),
         )
         .select_from(filings.join(artifacts).join(companies))
         .group_by(filings.c.id)
@@ -112,4 +120,14 @@ def stored_xbrl(
         query = query.where(companies.c.exchange.in_(exchanges))
     if accessions is not None:
         query = query.where(filings.c.accession_number.in_(accessions))
-    return [StoredXbrl(*row) for row in conn.execute(query)]
+    return [
+        StoredXbrl(
+            filing_id=row.id,
+            accession_number=row.accession_number,
+            instance_path=row.instance_path,
+            html_path=row.html_path,
+            is_inline_xbrl=row.is_inline_xbrl,
+            exhibit_paths=tuple(path for path in row.exhibit_paths or () if path),
+        )
+        for row in conn.execute(query)
+    ]

@@ -244,12 +244,6 @@ def former_name(former_names: Iterable[dict[str, object]]) -> tuple[str | None, 
     return name, yyyymmdd(date.fromisoformat(to))
 
 
-def instance_name(primary_document: str) -> str:
-    """SEC's extracted instance of an inline filing: `aapl-20250329.htm` is `aapl-20250329_htm.xml`."""
-    stem, dot, extension = primary_document.rpartition(".")
-    return f"{stem}_{extension}.xml" if dot else f"{primary_document}.xml"
-
-
 def tsv_line(values: Iterable[object]) -> str:
     """One row of SEC's tab-separated files: NULL is an empty field, no field holds a tab or a
     line break (they become one space), True and False are 1 and 0."""

@@ -27,6 +27,7 @@ from filings_crawler.sec.filing_index import (
 )
 from filings_crawler.sec.html import ImageRef, find_images
 from filings_crawler.sec.urls import SEC
+from filings_crawler.sec.xbrl import declares_inline_xbrl
 from filings_crawler.sec.xbrl_zip import ZipContents
 
 # What the dataset stores of a filing, by kind of file.
@@ -227,7 +228,7 @@ def _plan(
         else:
             plan.to_fetch.append(ToFetch(IMAGE, url))
     for name in sorted(in_hand.keys() | set(listed or ())):
-        kind = file_kind(name, filing, store_exhibits=store_exhibits)
+        kind = file_kind(name, filing, store_exhibits=store_exhibits, body=in_hand.get(name))
         if kind is None:
             continue
         if name in in_hand:
@@ -237,12 +238,21 @@ def _plan(
     return plan
 
 
-def file_kind(name: str, filing: FilingFiles, *, store_exhibits: bool) -> str | None:
-    """What a file of the filing is to the dataset: xbrl, an exhibit (if asked for), or None."""
+def file_kind(
+    name: str, filing: FilingFiles, *, store_exhibits: bool, body: bytes | None = None
+) -> str | None:
+    """What a file of the filing is to the dataset: xbrl, an exhibit (if asked for), or None.
+
+    An exhibit that is inline XBRL (`body` in hand, from the zip) is part of the filing's XBRL
+    document set, its facts the filing's (IBM's statements are in Exhibit 13): it is stored
+    whatever `store_exhibits` says.
+    """
     if name == filing.primary_document:
         return None
     if is_xbrl_file(name):
         return XBRL
-    if store_exhibits and is_exhibit(name, filing.primary_document, filing.accession_number):
+    if is_exhibit(name, filing.primary_document, filing.accession_number) and (
+        store_exhibits or (body is not None and declares_inline_xbrl(body))
+    ):
         return EXHIBIT
     return None

@@ -29,7 +29,7 @@ in Facts.problems, and the others are kept.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Context, Decimal
@@ -48,6 +48,8 @@ INLINE_XBRL_NAMESPACES = (
     "http://www.xbrl.org/2008/inlineXBRL",
 )
 SEC_CIK_SCHEME = "http://www.sec.gov/CIK"
+# Where a document's root element and its namespace declarations are: the first 64 KB.
+_DECLARATIONS_BYTES = 64 * 1024
 
 # The largest 10-K inline documents are tens of MB; a tree of lxml costs about 8 times its text.
 MAX_DOCUMENT_BYTES = 128 * 1024 * 1024
@@ -170,33 +172,72 @@ def parse_inline(
     A FormatError refuses the document when it is empty, too large, has a DTD internal subset,
     is not well-formed XML, or has no inline XBRL (no `ix:header`).
     """
-    root = _parse_xml(html, source, max_bytes)
-    ix = next(
-        (ns for ns in INLINE_XBRL_NAMESPACES if _first(root.iter(f"{{{ns}}}header")) is not None),
-        None,
-    )
-    if ix is None:
-        raise FormatError(source, "not an inline XBRL document: it has no ix:header")
+    return parse_inline_set([(html, source)], max_bytes=max_bytes, deduplicate=deduplicate)
+
+
+def declares_inline_xbrl(html: bytes) -> bool:
+    """Whether a document declares the inline XBRL namespace on its root, as every inline
+    document does (a cheap look at its start, before any parsing)."""
+    start = html[:_DECLARATIONS_BYTES]
+    return any(namespace.encode() in start for namespace in INLINE_XBRL_NAMESPACES)
+
+
+def parse_inline_set(
+    documents: Sequence[tuple[bytes, str]],
+    *,
+    max_bytes: int = MAX_DOCUMENT_BYTES,
+    deduplicate: bool = True,
+) -> Facts:
+    """The facts of an inline XBRL document set: a primary document and the other inline
+    documents of the same filing (IBM's and Wells Fargo's statements are in Exhibit 13), as
+    (body, source) pairs, the primary first.
+
+    The set is one XBRL instance (Inline XBRL 1.1, section 3.2): a fact in one document may use
+    a context, a unit or a continuation of another. Facts come document by document, each in
+    document order. The primary document is refused as parse_inline refuses it; another
+    document without inline XBRL is left out, with a problem saying so.
+    """
     problems = _Problems()
-    contexts = _read_contexts(root.iter(_CONTEXT), problems)
-    units = _read_units(root.iter(_UNIT), problems)
-    inline = _Inline(ix, root)
+    read: list[tuple[bytes, etree._Element, str]] = []
+    for index, (body, source) in enumerate(documents):
+        root = _parse_xml(body, source, max_bytes)
+        ix = next(
+            (
+                ns
+                for ns in INLINE_XBRL_NAMESPACES
+                if _first(root.iter(f"{{{ns}}}header")) is not None
+            ),
+            None,
+        )
+        if ix is None:
+            if index == 0:
+                raise FormatError(source, "not an inline XBRL document: it has no ix:header")
+            problems.add(f"{source}: no ix:header, not read as part of the document set")
+            continue
+        read.append((body, root, ix))
+    contexts: dict[str, _Context] = {}
+    units: dict[str, str] = {}
+    for _, root, _ in read:
+        contexts.update(_read_contexts(root.iter(_CONTEXT), problems))
+        units.update(_read_units(root.iter(_UNIT), problems))
     reader = _FactReader(contexts, units, problems)
-    if html.count(b"xmlns") == len(root.nsmap):
+    continuations = _continuations([(root, ix) for _, root, ix in read])
+    for body, root, ix in read:
+        inline = _Inline(ix, continuations)
         # Every namespace is declared on the root (as documents are written): a prefix is
         # looked up there, not by lxml's nsmap of each fact (which walks up to the root).
-        reader.namespaces = root.nsmap
-    for element in root.iter(
-        inline.non_fraction, inline.non_numeric, inline.fraction, inline.tuple
-    ):
-        if element.tag == inline.non_fraction:
-            reader.inline_number(element)
-        elif element.tag == inline.non_numeric:
-            reader.inline_text(element, inline)
-        else:
-            # SEC's filings use neither; their facts are not read.
-            kind = "ix:fraction" if element.tag == inline.fraction else "ix:tuple"
-            problems.add(f"{_where(element)}: {kind} is not read")
+        reader.namespaces = root.nsmap if body.count(b"xmlns") == len(root.nsmap) else None
+        for element in root.iter(
+            inline.non_fraction, inline.non_numeric, inline.fraction, inline.tuple
+        ):
+            if element.tag == inline.non_fraction:
+                reader.inline_number(element)
+            elif element.tag == inline.non_numeric:
+                reader.inline_text(element, inline)
+            else:
+                # SEC's filings use neither; their facts are not read.
+                kind = "ix:fraction" if element.tag == inline.fraction else "ix:tuple"
+                problems.add(f"{_where(element)}: {kind} is not read")
     return reader.result(deduplicate=deduplicate)
 
 
@@ -439,17 +480,26 @@ def _measures(element: etree._Element | None) -> str:
 
 
 class _Inline:
-    """The inline XBRL elements of one document, in its version's namespace."""
+    """The inline XBRL elements of one document, in its version's namespace, and the
+    continuations of its document set by id."""
 
-    def __init__(self, ix: str, root: etree._Element) -> None:
+    def __init__(self, ix: str, continuations: dict[str | None, etree._Element]) -> None:
         self.non_fraction = f"{{{ix}}}nonFraction"
         self.non_numeric = f"{{{ix}}}nonNumeric"
         self.fraction = f"{{{ix}}}fraction"
         self.tuple = f"{{{ix}}}tuple"
         self.exclude = f"{{{ix}}}exclude"
-        self.continuations = {
-            element.get("id"): element for element in root.iter(f"{{{ix}}}continuation")
-        }
+        self.continuations = continuations
+
+
+def _continuations(
+    documents: Sequence[tuple[etree._Element, str]],
+) -> dict[str | None, etree._Element]:
+    return {
+        element.get("id"): element
+        for root, ix in documents
+        for element in root.iter(f"{{{ix}}}continuation")
+    }
 
 
 _NUMBER = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?|[+-]?INF|NaN")

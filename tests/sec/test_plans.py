@@ -26,6 +26,7 @@ from filings_crawler.sec.plans import (
 )
 from filings_crawler.sec.urls import SEC
 from filings_crawler.sec.xbrl_zip import read_xbrl_zip
+from tests.sec.test_inline_set import EXHIBIT
 
 DATA = (
     Path(__file__).parents[1] / "fixtures" / "edgar" / "www.sec.gov" / "Archives" / "edgar" / "data"
@@ -99,6 +100,17 @@ def test_exhibits_come_from_the_zip_when_asked_for():
         "a10-qexhibit31203292025.htm",
         "a10-qexhibit32103292025.htm",
     ]
+
+
+def test_an_inline_xbrl_exhibit_is_stored_whatever_store_exhibits_says():
+    """It is part of the filing's XBRL document set (IBM's statements are in Exhibit 13); the
+    certifications, plain HTML, are not stored unless asked for."""
+    zip_bytes = (folder(APPLE_10Q) / "0000320193-25-000057-xbrl.zip").read_bytes()
+    contents = read_xbrl_zip(zip_bytes, "zip")
+    contents.members["aapl-20250329ex13.htm"] = EXHIBIT
+    plan = plan_from_zip(APPLE_10Q, contents, image_bases=BASES, store_exhibits=False)
+    assert not isinstance(plan, Fallback)
+    assert [f.name for f in plan.in_hand if f.kind == "exhibit"] == ["aapl-20250329ex13.htm"]
 
 
 @pytest.mark.parametrize(
