@@ -1,5 +1,5 @@
 """The dataset as Parquet for DuckDB, pandas, Polars and Spark: filings, facts, pre, tag,
-companies, artifacts.
+sections, companies, artifacts.
 
 Column names and meanings follow SEC's Financial Statement Data Sets where they overlap, so code
 written for those runs on this export:
@@ -22,10 +22,13 @@ written for those runs on this export:
   read has SEC's columns empty.
 - `pre` and `tag` (SEC's tables of the same names): each statement line of a filing, and each
   tag a partition's filings use, from the stored schema and linkbases (sec/linkbases.py).
+- `sections`: each 10-K and 10-Q Item (docs/sections.md): its status, heading as printed, plain
+  text, word count, where it starts and ends, the document and how it was found.
 - `companies` and `artifacts`: the tables as they are.
 
-Filings, facts, pre and tag are partitioned by filing year and form (`year=2024/form_type=10-K_A/`, the
-form with `/` written `_`; the `form` column keeps SEC's), artifacts by year. Every file is written
+Filings, facts, pre, tag and sections are partitioned by filing year and form
+(`year=2024/form_type=10-K_A/`, the form with `/` written `_`; the `form` column keeps SEC's),
+artifacts by year. Every file is written
 whole through the store (storage/): on disk to a temporary name, then renamed, so a reader never
 takes a half-written file; on S3 in one PUT. A file whose bytes would not change is not written
 again (pyarrow writes the same bytes for the same rows), so a rerun with no change rewrites
@@ -100,6 +103,16 @@ JOIN filings f ON f.id = x.filing_id
 JOIN companies c ON c.cik = f.cik
 WHERE {where}
 ORDER BY f.filing_date, f.accession_number, x.id
+"""
+
+_SECTIONS = """
+SELECT f.accession_number AS adsh, f.cik, f.form, f.filing_date, s.item, s.status, s.heading,
+       s.body AS text, s.words, s.start_offset, s.end_offset, s.document, s.method, s.reason
+FROM sections s
+JOIN filings f ON f.id = s.filing_id
+JOIN companies c ON c.cik = f.cik
+WHERE {where}
+ORDER BY f.filing_date, f.accession_number, s.item
 """
 
 _COMPANIES = """
@@ -225,6 +238,24 @@ SCHEMAS = {
             ("doc", _TEXT),
         ]
     ),
+    "sections": pa.schema(
+        [
+            ("adsh", _TEXT),
+            ("cik", pa.int64()),
+            ("form", _TEXT),
+            ("filing_date", _DATE),
+            ("item", _TEXT),
+            ("status", _TEXT),
+            ("heading", _TEXT),
+            ("text", _TEXT),
+            ("words", pa.int32()),
+            ("start_offset", pa.int32()),
+            ("end_offset", pa.int32()),
+            ("document", _TEXT),
+            ("method", _TEXT),
+            ("reason", _TEXT),
+        ]
+    ),
     "companies": pa.schema(
         [
             ("cik", pa.int64()),
@@ -303,6 +334,7 @@ def export_parquet(
             "filings", folder, _FILINGS.format(where=scope), scoped, partial(fsds_filing, subs)
         )
         export.file("facts", folder, _FACTS.format(where=scope), scoped, fsds_fact)
+        export.file("sections", folder, _SECTIONS.format(where=scope), scoped)
         export.rows("pre", folder, pre)
         export.rows("tag", folder, [tags[key] for key in sorted(tags, key=str)])
     export.file("companies", "", _COMPANIES.format(where=where), params)

@@ -129,6 +129,7 @@ def test_facts_export_and_the_documented_queries(engine, database_url, mirror_ur
         "facts",
         "pre",
         "tag",
+        "sections",
         "companies",
         "artifacts",
     }

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from datetime import date
 
+import duckdb
 from sqlalchemy import Engine, text
 
 from filings_crawler.db.filings import upsert_filings
 from filings_crawler.db.sections import search_sections, stored_primaries
+from filings_crawler.export import export_parquet
 from filings_crawler.sections import record_filing_sections, record_sections_of
 from filings_crawler.storage.local import LocalStorage
+from tests.conftest import PROJECT_ROOT
 from tests.records import filing
 from tests.sample_files import sample_bytes
 
@@ -90,3 +93,25 @@ def test_an_empty_document_has_every_item_absent(engine, tmp_path):
     with engine.connect() as conn:
         statuses = conn.execute(text("SELECT DISTINCT status FROM sections")).scalars().all()
     assert statuses == ["absent"]
+
+
+def test_the_parquet_export_holds_the_sections_and_the_documented_duckdb_query_finds_them(
+    engine, tmp_path
+):
+    storage = LocalStorage(tmp_path / "store")
+    stored_ten_k(engine, storage, sample_bytes(TEN_K))
+    record_sections_of(engine, storage, ACCESSION)
+    out = tmp_path / "export"
+    with engine.connect() as conn:
+        result = export_parquet(conn, LocalStorage(out), dataset=storage)
+    assert result.rows["sections"] == 23
+    # The DuckDB query of docs/sections.md, as written there.
+    docs = (PROJECT_ROOT / "docs" / "sections.md").read_text()
+    [query] = [
+        block.split("```", 1)[0]
+        for block in docs.split("```sql")[1:]
+        if "read_parquet('data/export/sections" in block.split("```", 1)[0]
+    ]
+    with duckdb.connect() as db:
+        rows = db.execute(query.replace("data/export", str(out))).fetchall()
+    assert [(adsh, name, item) for adsh, name, item, _ in rows] == [(ACCESSION, "Apple", "1A")]
