@@ -96,6 +96,9 @@ class ProjectCommand(ScrapyCommand):
                     f"scrapy {name} does not take {' '.join(args)}; `scrapy {name} -h` lists its options"
                 ]
             )
+        # The options are checked before the configuration and the database: a mistyped value
+        # is one line naming it, whatever else is wrong.
+        self.check_options(opts)
         self.config, self.engine = prepare_job(
             self.settings,
             name,
@@ -109,6 +112,9 @@ class ProjectCommand(ScrapyCommand):
             self.execute(args, opts)
         except (ConfigError, MigrationError) as error:
             fail(str(error).splitlines(), status=1)
+
+    def check_options(self, opts: argparse.Namespace) -> None:
+        """Refuse a bad option value (UsageError, one line); a command with values to check says."""
 
     def execute(self, args: list[str], opts: argparse.Namespace) -> None:
         raise NotImplementedError

@@ -38,7 +38,7 @@ class Command(ExchangeCommand):
         )
         parser.add_argument("--since", help="only filings filed on or after this date")
 
-    def execute(self, args: list[str], opts: argparse.Namespace) -> None:
+    def check_options(self, opts: argparse.Namespace) -> None:
         if opts.format not in FORMATS:
             formats = ", ".join(FORMATS)
             raise UsageError(
@@ -49,10 +49,13 @@ class Command(ExchangeCommand):
                 "--out is required: the folder for the exported files", print_help=False
             )
         try:
-            since = date.fromisoformat(opts.since) if opts.since else None
+            opts.since = date.fromisoformat(opts.since) if opts.since else None
         except ValueError as error:
             problem = f"--since {opts.since!r} is not a date (YYYY-MM-DD)"
             raise UsageError(problem, print_help=False) from error
+
+    def execute(self, args: list[str], opts: argparse.Namespace) -> None:
+        since = opts.since
         exchanges = self.exchanges(opts)
         storage = self.destination(opts.out)
         try:

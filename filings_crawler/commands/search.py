@@ -32,7 +32,7 @@ class Command(ExchangeCommand):
         parser.add_argument("--since", help="only filings filed on or after this date")
         parser.add_argument("--limit", type=int, default=10, help="hits shown (default 10)")
 
-    def execute(self, args: list[str], opts: argparse.Namespace) -> None:
+    def check_options(self, opts: argparse.Namespace) -> None:
         if not opts.phrase or not opts.phrase.strip():
             raise UsageError('a phrase is required: scrapy search "supply chain"', print_help=False)
         items = {item for names in FORMS.values() for item in names}
@@ -44,19 +44,22 @@ class Command(ExchangeCommand):
         if form is not None and form not in SPLIT_FORMS:
             raise UsageError(f"--form {opts.form!r}: the forms are 10-K, 10-Q", print_help=False)
         try:
-            since = date.fromisoformat(opts.since) if opts.since else None
+            opts.since = date.fromisoformat(opts.since) if opts.since else None
         except ValueError as error:
             problem = f"--since {opts.since!r} is not a date (YYYY-MM-DD)"
             raise UsageError(problem, print_help=False) from error
         if opts.limit < 1:
             raise UsageError(f"--limit {opts.limit}: at least 1", print_help=False)
+
+    def execute(self, args: list[str], opts: argparse.Namespace) -> None:
+        form = opts.form.upper() if opts.form else None
         with self.engine.connect() as conn:
             hits = search_sections(
                 conn,
                 opts.phrase,
                 item=opts.item.upper() if opts.item else None,
                 form=form.removesuffix("/A") if form else None,
-                since=since,
+                since=opts.since,
                 exchanges=self.exchanges(opts),
                 limit=opts.limit,
             )

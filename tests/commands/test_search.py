@@ -49,3 +49,15 @@ def test_bad_search_arguments_are_refused(database_url, mirror_url, tmp_path, ar
     result = run_scrapy(args, job_environment(database_url, mirror_url, tmp_path), tmp_path)
     assert result.returncode == 2, result.stderr
     assert words in result.stderr
+
+
+def test_a_bad_argument_is_named_before_the_database_is_asked(mirror_url, tmp_path):
+    # No database listens there: the argument is still the one line, not the database.
+    env = job_environment("postgresql://postgres@127.0.0.1:9/none", mirror_url, tmp_path)
+    result = run_scrapy(["search", "chips", "--item", "99"], env, tmp_path)
+    assert result.returncode == 2, result.stderr
+    assert (
+        result.stderr.strip()
+        .splitlines()[-1]
+        .endswith("--item '99': not an Item of a 10-K or 10-Q")
+    )
