@@ -13,7 +13,7 @@ from filings_crawler.budget.shared import shared_view
 from filings_crawler.cli import ProjectCommand
 from filings_crawler.config import redact_url
 from filings_crawler.db.past_listings import NEVER_LISTED, UNDECIDED, past_listing_counts
-from filings_crawler.db.status import RunView, load_runs
+from filings_crawler.db.status import DerivedCounts, RunView, derived_counts, load_runs
 from filings_crawler.extensions.progress import describe_work
 from filings_crawler.processes import is_alive
 from filings_crawler.text import duration
@@ -31,6 +31,7 @@ class Command(ProjectCommand):
         with self.engine.connect() as conn:
             runs = load_runs(conn, opts.recent)
             past = past_listing_counts(conn)
+            derived = derived_counts(conn)
         running = [run for run in runs if run.status == "running"]
         finished = [run for run in runs if run.status != "running"]
         now = datetime.now(UTC)
@@ -47,6 +48,8 @@ class Command(ProjectCommand):
         for run in finished:
             print(describe_finished(run))
         print(describe_past_listings(past))
+        for name, counts in derived.items():
+            print(describe_derived(name, counts))
 
 
 def _share(rate: float, total: float) -> str:
@@ -67,6 +70,22 @@ def describe_past_listings(counts: Mapping[str, int]) -> str:
     line += f", {never} never listed"
     if undecided:
         line += f", {undecided} not decided yet (the next run asks again)"
+    return line
+
+
+_DERIVED = {
+    "facts": ("XBRL facts", "read", "scrapy facts"),
+    "sections": ("Sections (10-K, 10-Q Items)", "split", "scrapy sections"),
+}
+
+
+def describe_derived(name: str, counts: DerivedCounts) -> str:
+    """What the stored filings have of `name` (facts, sections), and what is left to read."""
+    title, verb, command = _DERIVED[name]
+    line = f"{title}: {counts.done} filings {verb}"
+    line += f", {counts.refused} could not be {verb} (the reason is in filings.{name}_error)"
+    if counts.left:
+        line += f", {counts.left} stored not {verb} yet ({command})"
     return line
 
 

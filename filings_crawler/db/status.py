@@ -1,4 +1,5 @@
-"""Queries of `scrapy status`: the running and the recent runs, with their latest progress."""
+"""Queries of `scrapy status`: the running and the recent runs, with their latest progress, and
+how many stored filings have their facts and sections."""
 
 from __future__ import annotations
 
@@ -6,9 +7,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, or_, select
+from sqlalchemy import Connection, func, or_, select
 
-from filings_crawler.db.tables import execution_runs
+from filings_crawler.db.sections import SPLIT_FORMS
+from filings_crawler.db.tables import artifacts, execution_runs, filings
 
 
 @dataclass(frozen=True)
@@ -67,3 +69,46 @@ def load_runs(conn: Connection, recent: int) -> list[RunView]:
         )
         for row in rows
     ]
+
+
+@dataclass(frozen=True)
+class DerivedCounts:
+    """Of the filings whose documents are stored: how many have their facts (or sections) read,
+    how many could not be (with a reason recorded), and how many are still to read."""
+
+    done: int
+    refused: int
+    left: int
+
+
+def derived_counts(conn: Connection) -> dict[str, DerivedCounts]:
+    """`facts` and `sections` (10-Ks and 10-Qs only) of the stored filings."""
+    # Stored: its primary document is (facts and sections are read from it).
+    stored = (
+        select(artifacts.c.id)
+        .where(
+            artifacts.c.filing_id == filings.c.id,
+            artifacts.c.kind == "html",
+            artifacts.c.status == "downloaded",
+        )
+        .exists()
+    )
+    counted: dict[str, DerivedCounts] = {}
+    for name, read_at, error, scope in (
+        ("facts", filings.c.facts_read_at, filings.c.facts_error, filings.c.is_xbrl),
+        (
+            "sections",
+            filings.c.sections_read_at,
+            filings.c.sections_error,
+            filings.c.form.in_(SPLIT_FORMS),
+        ),
+    ):
+        row = conn.execute(
+            select(
+                func.count().filter(read_at.is_not(None), error.is_(None)),
+                func.count().filter(error.is_not(None)),
+                func.count().filter(read_at.is_(None), error.is_(None)),
+            ).where(stored, scope)
+        ).one()
+        counted[name] = DerivedCounts(*(int(value) for value in row))
+    return counted

@@ -23,6 +23,12 @@ def test_stored_filings_are_split_once_and_searched(engine, database_url, mirror
     assert "0 stored 10-K/10-Q filing(s) to split" in again.stdout
     forced = run_scrapy(["sections", "--again", "--exchange", "NASDAQ"], env, tmp_path)
     assert "split 1 filing(s), 23 Items found" in forced.stdout
+    status = run_scrapy(["status"], env, tmp_path)
+    assert status.returncode == 0, status.stderr
+    assert (
+        "Sections (10-K, 10-Q Items): 1 filings split, 0 could not be split"
+        " (the reason is in filings.sections_error)"
+    ) in status.stdout.splitlines()
 
     found = run_scrapy(
         ["search", '"supply chain operations"', "--item", "1A", "--form", "10-K"], env, tmp_path
