@@ -60,78 +60,6 @@ from filings_crawler.storage.backends import Storage
 # Rows fetched from PostgreSQL and written as one Parquet row group at a time.
 BATCH = 50_000
 
-# The partitions: each (filing year, form) of the filings in scope.
-_PARTITIONS = """
-SELECT DISTINCT extract(year FROM f.filing_date)::int AS year, f.form
-FROM filings f
-JOIN companies c ON c.cik = f.cik
-WHERE {where}
-ORDER BY year, f.form
-"""
-_IN_YEAR = "f.filing_date >= make_date(:year, 1, 1) AND f.filing_date < make_date(:year + 1, 1, 1)"
-
-_FILINGS = """
-SELECT f.accession_number AS adsh, f.cik, c.name, f.form,
-       f.report_date AS period,
-       fy.value_text AS fy, fp.value_text AS fp,
-       to_char(f.filing_date, 'YYYYMMDD')::int AS filed,
-       f.acceptance_datetime AS accepted,
-       coalesce(f.exchanges_declared[1], c.exchange) AS exchange,
-       coalesce(f.symbols_declared[1], c.primary_ticker) AS ticker,
-       f.filing_date, f.report_date, f.primary_document, f.is_inline_xbrl,
-       f.exchanges_declared, f.symbols_declared, f.facts_count, f.facts_error,
-       c.exchange AS company_exchange, c.listed_in_past
-FROM filings f
-JOIN companies c ON c.cik = f.cik
-LEFT JOIN LATERAL (
-    SELECT value_text FROM facts x WHERE x.filing_id = f.id
-      AND x.concept_name = 'DocumentFiscalYearFocus' AND x.dimensions = '[]' LIMIT 1) fy ON true
-LEFT JOIN LATERAL (
-    SELECT value_text FROM facts x WHERE x.filing_id = f.id
-      AND x.concept_name = 'DocumentFiscalPeriodFocus' AND x.dimensions = '[]' LIMIT 1) fp ON true
-WHERE {where}
-ORDER BY f.filing_date, f.accession_number
-"""
-
-_FACTS = """
-SELECT f.accession_number AS adsh, f.cik, f.form, f.filing_date,
-       x.concept_prefix, x.concept_name, x.namespace, x.value_text, x.value_numeric,
-       x.is_numeric, x.is_nil, x.unit, x.period_instant, x.period_start, x.period_end,
-       x.dimensions::text AS dimensions, x.decimals
-FROM facts x
-JOIN filings f ON f.id = x.filing_id
-JOIN companies c ON c.cik = f.cik
-WHERE {where}
-ORDER BY f.filing_date, f.accession_number, x.id
-"""
-
-_SECTIONS = """
-SELECT f.accession_number AS adsh, f.cik, f.form, f.filing_date, s.item, s.status, s.heading,
-       s.body AS text, s.words, s.start_offset, s.end_offset, s.document, s.method, s.reason
-FROM sections s
-JOIN filings f ON f.id = s.filing_id
-JOIN companies c ON c.cik = f.cik
-WHERE {where}
-ORDER BY f.filing_date, f.accession_number, s.item
-"""
-
-_COMPANIES = """
-SELECT cik, name, tickers, primary_ticker, exchange, listed_in_past, sec_exchanges, entity_type,
-       sic, sic_description, state_of_incorporation, fiscal_year_end
-FROM companies c
-WHERE c.cik IN (SELECT f.cik FROM filings f JOIN companies c ON c.cik = f.cik WHERE {where})
-ORDER BY cik
-"""
-
-_ARTIFACTS = """
-SELECT f.accession_number AS adsh, f.filing_date, a.kind, a.sec_url, a.storage_path, a.sha256,
-       a.bytes, a.status, a.attempts, a.last_error, a.downloaded_at
-FROM artifacts a
-JOIN filings f ON f.id = a.filing_id
-JOIN companies c ON c.cik = f.cik
-WHERE {where}
-ORDER BY f.filing_date, f.accession_number, a.sec_url
-"""
 
 _TEXT, _DATE = pa.string(), pa.date32()
 _INSTANT = pa.timestamp("us", tz="UTC")
@@ -312,12 +240,12 @@ def export_parquet(
     (for `pre` and `tag`) are read from `dataset`, the project's store."""
     where, params = export_scope(exchanges, since)
     export = _Export(conn, storage)
-    partitions = conn.execute(text(_PARTITIONS.format(where=where)), params).all()
+    partitions = conn.execute(text(exports.PARQUET_PARTITIONS.format(where=where)), params).all()
     for year, form in partitions:
         # One partition at a time, its rows in batches: memory is a batch of rows and one
         # partition's compressed bytes, whatever the size of the dataset.
         folder = f"year={year}/form_type={form.replace('/', '_')}"
-        scope = f"{where} AND {_IN_YEAR} AND f.form = :form"
+        scope = f"{where} AND {exports.PARQUET_IN_YEAR} AND f.form = :form"
         scoped = {**params, "year": year, "form": form}
         # SEC's sub, pre and tag rows of the partition's filings whose facts were read.
         subs = {}
@@ -331,17 +259,24 @@ def export_parquet(
                 if (row[0], row[1]) not in tags or tags[(row[0], row[1])]["tlabel"] is None:
                     tags[(row[0], row[1])] = dict(zip(fsds.TAG_COLUMNS, row, strict=True))
         export.file(
-            "filings", folder, _FILINGS.format(where=scope), scoped, partial(fsds_filing, subs)
+            "filings",
+            folder,
+            exports.PARQUET_FILINGS.format(where=scope),
+            scoped,
+            partial(fsds_filing, subs),
         )
-        export.file("facts", folder, _FACTS.format(where=scope), scoped, fsds_fact)
-        export.file("sections", folder, _SECTIONS.format(where=scope), scoped)
+        export.file("facts", folder, exports.PARQUET_FACTS.format(where=scope), scoped, fsds_fact)
+        export.file("sections", folder, exports.PARQUET_SECTIONS.format(where=scope), scoped)
         export.rows("pre", folder, pre)
         export.rows("tag", folder, [tags[key] for key in sorted(tags, key=str)])
-    export.file("companies", "", _COMPANIES.format(where=where), params)
+    export.file("companies", "", exports.PARQUET_COMPANIES.format(where=where), params)
     for year in sorted({year for year, _ in partitions}):
-        scope = f"{where} AND {_IN_YEAR}"
+        scope = f"{where} AND {exports.PARQUET_IN_YEAR}"
         export.file(
-            "artifacts", f"year={year}", _ARTIFACTS.format(where=scope), params | {"year": year}
+            "artifacts",
+            f"year={year}",
+            exports.PARQUET_ARTIFACTS.format(where=scope),
+            params | {"year": year},
         )
     return export.result
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -80,3 +81,21 @@ def test_no_import_cycles():
 
     for module in sorted(graph):
         visit(module)
+
+
+# SQL as text: a query (SELECT ... FROM), or a statement that changes rows.
+SQL_TEXT = re.compile(
+    r"\bSELECT\b[\s\S]*\bFROM\b|\bINSERT INTO\b|\bDELETE FROM\b|\bUPDATE \w+ SET\b"
+)
+
+
+@pytest.mark.parametrize("module", [m for m in MODULES if not m.startswith("filings_crawler.db")])
+def test_sql_lives_in_db(module):
+    # Queries are written in db/ (SQLAlchemy or text); the rest of the project calls them.
+    tree = ast.parse(MODULES[module].read_text(encoding="utf-8"))
+    texts = [
+        node.value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant) and isinstance(node.value, str)
+    ]
+    assert not [t for t in texts if SQL_TEXT.search(t)], f"{module} holds SQL; move it to db/"

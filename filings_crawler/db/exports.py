@@ -1,6 +1,6 @@
-"""Queries of the exports: the scope of --exchange and --since, and for the FSDS export
-(filings_crawler/fsds_export.py) a quarter's filings with what their `sub` row needs, their
-numeric facts, the concepts they use and their stored linkbases."""
+"""Queries of the exports: the scope of --exchange and --since, the Parquet export's tables
+(export.py), and for the FSDS export (fsds_export.py, fsds_rows.py) the filings with what their
+`sub` row needs, their numeric facts, the concepts they use and their stored linkbases."""
 
 from __future__ import annotations
 
@@ -9,6 +9,77 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import Connection, text
+
+# The Parquet export's queries (filings_crawler/export.py), each partition's rows in order.
+# The partitions: each (filing year, form) of the filings in scope.
+PARQUET_PARTITIONS = """
+SELECT DISTINCT extract(year FROM f.filing_date)::int AS year, f.form
+FROM filings f
+JOIN companies c ON c.cik = f.cik
+WHERE {where}
+ORDER BY year, f.form
+"""
+PARQUET_IN_YEAR = (
+    "f.filing_date >= make_date(:year, 1, 1) AND f.filing_date < make_date(:year + 1, 1, 1)"
+)
+PARQUET_FILINGS = """
+SELECT f.accession_number AS adsh, f.cik, c.name, f.form,
+       f.report_date AS period,
+       fy.value_text AS fy, fp.value_text AS fp,
+       to_char(f.filing_date, 'YYYYMMDD')::int AS filed,
+       f.acceptance_datetime AS accepted,
+       coalesce(f.exchanges_declared[1], c.exchange) AS exchange,
+       coalesce(f.symbols_declared[1], c.primary_ticker) AS ticker,
+       f.filing_date, f.report_date, f.primary_document, f.is_inline_xbrl,
+       f.exchanges_declared, f.symbols_declared, f.facts_count, f.facts_error,
+       c.exchange AS company_exchange, c.listed_in_past
+FROM filings f
+JOIN companies c ON c.cik = f.cik
+LEFT JOIN LATERAL (
+    SELECT value_text FROM facts x WHERE x.filing_id = f.id
+      AND x.concept_name = 'DocumentFiscalYearFocus' AND x.dimensions = '[]' LIMIT 1) fy ON true
+LEFT JOIN LATERAL (
+    SELECT value_text FROM facts x WHERE x.filing_id = f.id
+      AND x.concept_name = 'DocumentFiscalPeriodFocus' AND x.dimensions = '[]' LIMIT 1) fp ON true
+WHERE {where}
+ORDER BY f.filing_date, f.accession_number
+"""
+PARQUET_FACTS = """
+SELECT f.accession_number AS adsh, f.cik, f.form, f.filing_date,
+       x.concept_prefix, x.concept_name, x.namespace, x.value_text, x.value_numeric,
+       x.is_numeric, x.is_nil, x.unit, x.period_instant, x.period_start, x.period_end,
+       x.dimensions::text AS dimensions, x.decimals
+FROM facts x
+JOIN filings f ON f.id = x.filing_id
+JOIN companies c ON c.cik = f.cik
+WHERE {where}
+ORDER BY f.filing_date, f.accession_number, x.id
+"""
+PARQUET_SECTIONS = """
+SELECT f.accession_number AS adsh, f.cik, f.form, f.filing_date, s.item, s.status, s.heading,
+       s.body AS text, s.words, s.start_offset, s.end_offset, s.document, s.method, s.reason
+FROM sections s
+JOIN filings f ON f.id = s.filing_id
+JOIN companies c ON c.cik = f.cik
+WHERE {where}
+ORDER BY f.filing_date, f.accession_number, s.item
+"""
+PARQUET_COMPANIES = """
+SELECT cik, name, tickers, primary_ticker, exchange, listed_in_past, sec_exchanges, entity_type,
+       sic, sic_description, state_of_incorporation, fiscal_year_end
+FROM companies c
+WHERE c.cik IN (SELECT f.cik FROM filings f JOIN companies c ON c.cik = f.cik WHERE {where})
+ORDER BY cik
+"""
+PARQUET_ARTIFACTS = """
+SELECT f.accession_number AS adsh, f.filing_date, a.kind, a.sec_url, a.storage_path, a.sha256,
+       a.bytes, a.status, a.attempts, a.last_error, a.downloaded_at
+FROM artifacts a
+JOIN filings f ON f.id = a.filing_id
+JOIN companies c ON c.cik = f.cik
+WHERE {where}
+ORDER BY f.filing_date, f.accession_number, a.sec_url
+"""
 
 # The cover facts `sub` is made of, by local name (dei, any year).
 COVER_CONCEPTS = (
