@@ -31,10 +31,10 @@ class FilingsCrawlerAddon:
             # Idle kept-alive connections per host: one per worker, none re-opened for nothing.
             "CONCURRENT_REQUESTS_PER_DOMAIN": config.download_workers,
         }
-        if settings.getbool("BENCHMARK_UNLIMITED_RATE"):
+        if config.benchmark_unlimited_rate:
             # The mirror on this machine answers as fast as it can; enough requests in flight
             # to keep it busy (the middleware refuses this against anything but loopback).
-            workers = settings.getint("BENCHMARK_CONCURRENCY")
+            workers = config.benchmark_concurrency
             derived["DOWNLOAD_SLOTS"] = {
                 SEC_SLOT: {"concurrency": workers, "delay": 0},
                 NASDAQ_TRADER_SLOT: {"concurrency": 1, "delay": 0},
@@ -42,7 +42,7 @@ class FilingsCrawlerAddon:
             derived["CONCURRENT_REQUESTS"] = workers + 2
             derived["CONCURRENT_REQUESTS_PER_DOMAIN"] = workers
         if config.storage_backend == "s3":
-            derived.update(s3_exports(config, settings))
+            derived.update(s3_exports(config))
         settings.setdict(derived, priority="addon")
 
 
@@ -55,7 +55,7 @@ EXPORTED_ITEMS = (
 )
 
 
-def s3_exports(config: Config, settings: BaseSettings) -> dict[str, Any]:
+def s3_exports(config: Config) -> dict[str, Any]:
     """Scrapy's feed exports to S3: batched JSON lines under `{prefix}exports/{spider}/`.
 
     Scrapy's built-in S3 feed storage, rather than the scrapy-s3pipeline package the original
@@ -73,7 +73,7 @@ def s3_exports(config: Config, settings: BaseSettings) -> dict[str, Any]:
             uri: {
                 "format": "jsonlines",
                 "item_classes": list(EXPORTED_ITEMS),
-                "batch_item_count": settings.getint("EXPORT_BATCH_ITEM_COUNT"),
+                "batch_item_count": config.export_batch_item_count,
                 "overwrite": True,
             }
         },

@@ -1,4 +1,4 @@
-"""Scrapy settings: the project's variables (see config.VARIABLES) and the Scrapy choices behind them."""
+"""Scrapy settings: the project's own (see config.Config) and the Scrapy choices behind them."""
 
 from filings_crawler.config import environment_settings
 
@@ -7,9 +7,10 @@ SPIDER_MODULES = ["filings_crawler.spiders"]
 NEWSPIDER_MODULE = "filings_crawler.spiders"
 COMMANDS_MODULE = "filings_crawler.commands"
 
-# Every project variable (SEC_USER_AGENT, SEC_RATE_LIMIT, DATABASE_URL, ...) from the environment or
-# .env, as a setting of the same name, so `scrapy crawl x -s SEC_RATE_LIMIT=5` overrides it. They are
-# validated (config.Config) before a job sends anything; the addon derives Scrapy's own settings.
+# Every project setting (SEC_USER_AGENT, SEC_RATE_LIMIT, DATABASE_URL, SEC_RATE_MARGIN, ...) from the
+# environment or .env, else its default (config.Config declares each once), as a setting of the
+# same name, so `scrapy crawl x -s SEC_RATE_LIMIT=5` overrides it. They are validated before a job
+# sends anything; the addon derives Scrapy's own settings.
 globals().update(environment_settings())
 
 ADDONS = {"filings_crawler.addon.FilingsCrawlerAddon": 0}
@@ -55,34 +56,12 @@ DOWNLOAD_HANDLERS = {
     "http": "filings_crawler.budget.handler.BudgetedHTTPDownloadHandler",
     "https": "filings_crawler.budget.handler.BudgetedHTTPDownloadHandler",
 }
-# The window is widened by this much (seconds): SEC counts arrivals, and the network delays each
-# request differently, so sends spaced to the limit arrive bunched. 60 ms covers delays varying by
-# up to 50 ms, at 5% of pace; see docs/budget.md for the measurement behind it.
-SEC_RATE_MARGIN = 0.06
-# NASDAQ Trader publishes no limit; two files a day need no more than one request a second.
-NASDAQ_TRADER_RATE_LIMIT = 1.0
 # The limiter paces requests; a slot delay would only add to it, and AutoThrottle could lower a
 # slot's delay but never get past the limiter, so it stays off to keep one mechanism in charge.
 DOWNLOAD_DELAY = 0
 AUTOTHROTTLE_ENABLED = False
 # 429/503/5xx and connection failures are retried, each attempt through the budget again.
 RETRY_TIMES = 5
-# After a slow-down, each quiet interval of this many seconds (counted from the end of the pause)
-# gives back a tenth of the limit, up to just below any rate SEC blocked (budget/pace.py).
-SEC_RECOVERY_SECONDS = 10.0
-# The first pause after a 429 (or a run of 5xx) without Retry-After; it doubles while they go on.
-SEC_BACKOFF_BASE = 1.0
-# Seconds a crawl waits for another SEC crawl on the same database to finish before it gives
-# up (0: it exits at once, with who holds the budget). See db/sec_lock.py.
-SEC_LOCK_WAIT = 0
-# A budget log line (requests/s, current rate, pauses) this often, in seconds.
-BUDGET_LOG_INTERVAL = 60.0
-# Benchmarks only (benchmarks/run.py): no rate limit, this many SEC requests in flight. Refused
-# unless every base URL is on this machine.
-BENCHMARK_UNLIMITED_RATE = False
-BENCHMARK_CONCURRENCY = 32
-# A progress line (items, requests/s, what is left, an estimate), saved in execution_runs too.
-PROGRESS_INTERVAL = 60.0
 
 # SEC's fair-access rules (declared User-Agent, 10 requests/s) are what govern automated access to
 # EDGAR and are enforced here; robots.txt requests would only spend that budget.
@@ -105,20 +84,7 @@ ITEM_PIPELINES = {
     "filings_crawler.pipelines.facts.FactsPipeline": 850,
     "filings_crawler.pipelines.sections.SectionsPipeline": 860,
 }
-DATABASE_BATCH_SIZE = 500
-# ...or after this many seconds, whichever comes first.
-DATABASE_FLUSH_SECONDS = 2.0
-
-# Exhibits (EX-31, EX-32, ...) are stored too when this is on; the dataset is the primary document,
-# its images and its XBRL files.
-STORE_EXHIBITS = False
 # A primary document of a few hundred MB exists; one of a GB is a fault, not a filing. The same
 # limit caps decompressed bodies, so a gzip bomb stops here too.
 DOWNLOAD_MAXSIZE = 512 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 64 * 1024 * 1024
-
-# With STORAGE_BACKEND=s3, item records are also exported to S3 in JSON-lines files of this many.
-EXPORT_BATCH_ITEM_COUNT = 1000
-
-# A symbol directory with fewer rows is refused as truncated (the real ones have ~5,000 and ~6,600).
-LISTINGS_MIN_ROWS = 1000

@@ -6,11 +6,13 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from scrapy.settings import Settings
 
 from filings_crawler.config import (
     DEMO_USER_AGENT,
     EXAMPLE_USER_AGENT,
-    VARIABLES,
+    PROJECT_PREFIXES,
+    SETTING_NAMES,
     Config,
     ConfigError,
     environment_settings,
@@ -189,11 +191,127 @@ def test_an_empty_env_file_setting_reads_no_file(tmp_path, monkeypatch):
     assert environment_settings({"ENV_FILE": ""})["SEC_RATE_LIMIT"] == "10"
 
 
-def test_every_variable_with_a_value_is_a_scrapy_setting():
+def test_every_setting_with_a_value_is_a_scrapy_setting():
     from scrapy.utils.project import get_project_settings
 
     settings = get_project_settings()
-    for variable in VARIABLES:
-        if variable.default:
-            assert variable.name in settings, variable.name
+    for name, field in zip(SETTING_NAMES, Config.model_fields.values(), strict=True):
+        if field.default not in ("", None):
+            assert name in settings, name
     assert environment_settings({"AWS_ENDPOINT_URL": ""}).get("AWS_ENDPOINT_URL") is None
+    # The tuning settings too, so `-s` and the environment reach them and they are validated.
+    assert {"SEC_RATE_MARGIN", "DATABASE_BATCH_SIZE", "STORE_EXHIBITS"} <= set(SETTING_NAMES)
+    assert Config.from_settings(settings, require_user_agent=False).database_batch_size == 500
+
+
+@pytest.mark.parametrize(
+    ("values", "variable", "words"),
+    [
+        ({"DATABASE_BATCH_SIZE": "0"}, "DATABASE_BATCH_SIZE", "too low"),
+        ({"STORE_EXHIBITS": "maybe"}, "STORE_EXHIBITS", "true or false"),
+        ({"SEC_RATE_MARGIN": "-0.1"}, "SEC_RATE_MARGIN", "too low"),
+        ({"PROGRESS_INTERVAL": "soon"}, "PROGRESS_INTERVAL", "not a number"),
+    ],
+)
+def test_the_tuning_settings_are_validated_too(values, variable, words):
+    [line] = problems(**values)
+    assert line.startswith(variable), line
+    assert words in line
+
+
+def test_the_tuning_settings_are_typed():
+    c = config(STORE_EXHIBITS="true", SEC_RATE_MARGIN="0.1", DATABASE_BATCH_SIZE="50")
+    assert (c.store_exhibits, c.sec_rate_margin, c.database_batch_size) == (True, 0.1, 50)
+
+
+def test_the_same_values_are_validated_once():
+    # A job's command, its add-on and its crawler's components share one Config.
+    assert config(SEC_RATE_LIMIT="5") is config(SEC_RATE_LIMIT="5")
+    assert config(SEC_RATE_LIMIT="5") is not config(SEC_RATE_LIMIT="6")
+
+
+# -- a misspelled setting is refused, from every source ------------------------------------------
+
+MISSPELT = "SEC_RATE_LIMT is not a setting of filings_crawler; did you mean SEC_RATE_LIMIT?"
+
+
+def test_the_prefixes_are_the_settings_first_words_but_not_scrapys():
+    assert {"SEC_", "STORAGE_", "S3_", "DATABASE_", "ARTIFACT_", "XBRL_", "DB_"} <= set(
+        PROJECT_PREFIXES
+    )
+    # Scrapy has LOG_LEVEL, DOWNLOAD_DELAY and AWS_ACCESS_KEY_ID: those words are not ours alone.
+    assert not {"LOG_", "DOWNLOAD_", "AWS_"} & set(PROJECT_PREFIXES)
+
+
+def test_a_misspelled_setting_given_with_dash_s_is_refused():
+    settings = Settings({**GOOD, "LOG_FORMAT": "json"})
+    settings.set("SEC_RATE_LIMT", "5", priority="cmdline")
+    with pytest.raises(ConfigError) as error:
+        Config.from_settings(settings)
+    assert error.value.problems == [MISSPELT]
+
+
+def test_a_misspelled_variable_in_the_environment_is_refused():
+    values = environment_settings({"ENV_FILE": "", **GOOD, "SEC_RATE_LIMT": "5"})
+    with pytest.raises(ConfigError) as error:
+        Config.from_settings(values)
+    assert error.value.problems == [MISSPELT]
+
+
+def test_a_misspelled_variable_in_the_env_file_is_refused(tmp_path):
+    env_file = tmp_path / ".env"
+    env_file.write_text('SEC_USER_AGENT="Acme Research data@acme.com"\nSTORAGE_RUT=/data\n')
+    values = environment_settings({"ENV_FILE": str(env_file)})
+    with pytest.raises(ConfigError) as error:
+        Config.from_settings(values)
+    assert error.value.problems == [
+        "STORAGE_RUT is not a setting of filings_crawler; did you mean STORAGE_ROOT?"
+    ]
+
+
+def test_a_misspelled_name_comes_first_and_with_every_other_problem():
+    lines = problems(SEC_RATE_LIMT="5", SEC_RATE_LIMIT="20", S3_BUKET="b")
+    assert lines[0] == "S3_BUKET is not a setting of filings_crawler; did you mean S3_BUCKET?"
+    assert lines[1] == MISSPELT
+    assert lines[2].startswith("SEC_RATE_LIMIT=20 is too high")
+
+
+def test_a_name_like_none_of_ours_still_says_where_they_are_listed():
+    [line] = problems(SEC_SOMETHING_ELSE_ENTIRELY="1")
+    assert line == (
+        "SEC_SOMETHING_ELSE_ENTIRELY is not a setting of filings_crawler; "
+        "docs/configuration.md lists them"
+    )
+
+
+def test_scrapys_own_settings_and_the_machines_variables_are_not_refused(tmp_path):
+    settings = Settings({**GOOD, "LOG_FORMAT": "json"})
+    for name, value in {
+        "LOG_LEVEL": "ERROR",
+        "LOG_FILE": "x.log",
+        "JOBDIR": "jobs/backfill",
+        "CLOSESPIDER_ITEMCOUNT": "10",
+        "CLOSESPIDER_TIMEOUT": "60",
+        "DOWNLOAD_DELAY": "1",
+        "DOWNLOAD_TIMEOUT": "30",
+        "AWS_ACCESS_KEY_ID": "key",
+        "FEEDS": "{}",
+    }.items():
+        settings.set(name, value, priority="cmdline")
+    assert Config.from_settings(settings)
+    # The environment is shared with every other program: only a near miss of a name is ours.
+    env_file = tmp_path / ".env"
+    env_file.write_text("EDITOR=vi\nLOG_LEVEL=DEBUG\n")
+    machine = {
+        "ENV_FILE": str(env_file),
+        "PATH": "/usr/bin",
+        "HOME": "/root",
+        "SECRET_KEY": "x",
+        "FILINGS_TEST_SESSION": "abc",
+        "BENCHMARK_DATABASE_URL": "postgresql://u@h/x",
+        "DB_CONNECTION_POOL": "5",
+        "TEST_DATABASE_URL": "postgresql://u@h/x",
+        "AWS_PROFILE": "default",
+        **GOOD,
+    }
+    assert Config.from_settings(environment_settings(machine))

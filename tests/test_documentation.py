@@ -8,7 +8,6 @@ from __future__ import annotations
 import ast
 import re
 from pathlib import Path
-from typing import Any
 
 import pytest
 from dotenv import dotenv_values
@@ -16,7 +15,8 @@ from scrapy.settings import Settings, default_settings
 from scrapy.spiderloader import get_spider_loader
 
 from filings_crawler import settings as project_settings
-from filings_crawler.config import EXAMPLE_USER_AGENT, VARIABLES
+from filings_crawler.config import EXAMPLE_USER_AGENT, SETTING_NAMES, VARIABLE_NAMES, Config
+from filings_crawler.config_reference import configuration_page, env_example
 from tests.conftest import PROJECT_ROOT
 
 README = PROJECT_ROOT / "README.md"
@@ -55,47 +55,52 @@ def plain(text: str) -> str:
     return text.replace("`", "")
 
 
-# -- .env.example ---------------------------------------------------------------------------------
+# -- .env.example and docs/configuration.md, written from config.Config ------------------------
+
+REGENERATE = "run `python -m filings_crawler.config_reference` and commit what it writes"
+
+
+def test_env_example_is_written_from_the_model():
+    text = (PROJECT_ROOT / ".env.example").read_text(encoding="utf-8")
+    assert text == env_example(), f".env.example is not what the model says: {REGENERATE}"
 
 
 def test_env_example_lists_every_variable_with_its_default():
+    # What the writer promises, read back as python-dotenv reads it.
     values = dotenv_values(PROJECT_ROOT / ".env.example")
-    assert set(values) == {v.name for v in VARIABLES}
-    for variable in VARIABLES:
-        expected = EXAMPLE_USER_AGENT if variable.name == "SEC_USER_AGENT" else variable.default
-        assert values[variable.name] == expected, variable.name
+    assert set(values) == VARIABLE_NAMES
+    assert values["SEC_USER_AGENT"] == EXAMPLE_USER_AGENT
+    assert values["SEC_RATE_LIMIT"] == "10"
+    assert values["FILING_FORMS"] == "10-K,10-K/A,10-Q,10-Q/A"
+    assert values["EMBEDDED_DB_DIR"] == "./data/postgres"
 
 
-def test_env_example_describes_each_variable_as_the_code_does():
-    lines = (PROJECT_ROOT / ".env.example").read_text(encoding="utf-8").splitlines()
-    comment_above = {
-        line.split("=", 1)[0]: lines[index - 1]
-        for index, line in enumerate(lines)
-        if re.match(r"[A-Z0-9_]+=", line)
+def test_configuration_page_is_written_from_the_model():
+    text = CONFIGURATION.read_text(encoding="utf-8")
+    assert text == configuration_page(text), f"{CONFIGURATION.name} is out of date: {REGENERATE}"
+
+
+def test_configuration_lists_every_setting_with_its_default_and_meaning():
+    variables = {code_name(row[0]): row for row in table_under(CONFIGURATION, "Variables")}
+    tuning = {
+        code_name(row[0]): row for row in table_under(CONFIGURATION, "The project's settings")
     }
-    for variable in VARIABLES:
-        assert comment_above[variable.name] == f"# {plain(variable.description)}", variable.name
-
-
-# -- docs/configuration.md ------------------------------------------------------------------------
-
-
-def test_configuration_lists_every_variable_with_its_default_and_meaning():
-    rows = {code_name(row[0]): row for row in table_under(CONFIGURATION, "Variables")}
-    assert set(rows) == {v.name for v in VARIABLES}
-    for variable in VARIABLES:
-        _, shown, meaning = rows[variable.name]
-        if variable.default:
-            assert shown == f"`{variable.default}`", variable.name
-        else:
-            assert shown.startswith("(none"), variable.name
-        # The code's description first; the page may say more after it.
-        assert plain(meaning).startswith(plain(variable.description)), variable.name
+    assert set(variables) == VARIABLE_NAMES
+    assert set(variables) | set(tuning) == set(SETTING_NAMES)
+    rows = variables | tuning
+    assert rows["SEC_RATE_LIMIT"][1:] == [
+        "`10`",
+        "Requests per second to all SEC hosts together; 0 < value <= 10.",
+    ]
+    assert rows["SEC_USER_AGENT"][1] == "(none: required)"
+    assert rows["STORE_EXHIBITS"][1] == "`false`"
+    for field in Config.model_fields.values():
+        assert field.description, field
 
 
 def assigned_settings() -> set[str]:
-    """The UPPERCASE names settings.py assigns itself (the variables come in through
-    `environment_settings()` and are checked above)."""
+    """The UPPERCASE names settings.py assigns itself (the project's own come in through
+    `environment_settings()`)."""
     tree = ast.parse(Path(project_settings.__file__).read_text(encoding="utf-8"))
     return {
         target.id
@@ -106,47 +111,17 @@ def assigned_settings() -> set[str]:
     }
 
 
-def project_owned_settings() -> dict[str, Any]:
-    """The settings settings.py defines that are not Scrapy's own, with their values."""
-    owned = {name for name in assigned_settings() if not hasattr(default_settings, name)}
-    return {name: getattr(project_settings, name) for name in sorted(owned)}
-
-
 def scrapy_settings_set() -> set[str]:
     """Scrapy's own settings that settings.py sets."""
     return {name for name in assigned_settings() if hasattr(default_settings, name)}
 
 
-def shows_value(shown: str, value: Any) -> bool:
-    """Whether a table cell shows `value` as one would pass it with `-s`."""
-    text = code_name(shown.split(" ", maxsplit=1)[0])
-    if text is None:
-        return False
-    if isinstance(value, bool):
-        return text == str(value).lower()
-    if isinstance(value, int | float):
-        try:
-            return float(text) == value
-        except ValueError:
-            return False
-    return text == str(value)
-
-
-def test_there_are_project_settings_to_document():
-    # The reading below must not pass by finding nothing.
-    owned = project_owned_settings()
-    assert {"SEC_RATE_MARGIN", "DATABASE_BATCH_SIZE", "LISTINGS_MIN_ROWS"} <= set(owned)
-    assert not {"RETRY_TIMES", "DOWNLOAD_MAXSIZE", "ITEM_PIPELINES"} & set(owned)
-
-
-def test_configuration_lists_every_project_setting_with_its_default():
-    owned = project_owned_settings()
-    rows = {code_name(row[0]): row for row in table_under(CONFIGURATION, "The project's settings")}
-    assert set(rows) == set(owned)
-    for name, value in owned.items():
-        _, shown, meaning = rows[name]
-        assert shows_value(shown, value), f"{name}: the page shows {shown}, settings.py {value!r}"
-        assert meaning, name
+def test_settings_py_sets_only_scrapys_settings():
+    # Every setting of the project is declared in config.Config, and only there.
+    assert {"BOT_NAME", "ITEM_PIPELINES", "RETRY_TIMES"} <= assigned_settings()
+    assert assigned_settings() == scrapy_settings_set()
+    # The project's own come from the model, as text like `-s`'s.
+    assert vars(project_settings)["SEC_RATE_MARGIN"] == "0.06"
 
 
 def test_configuration_names_every_scrapy_setting_the_project_sets():

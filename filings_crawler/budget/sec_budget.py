@@ -43,12 +43,11 @@ class SecBudget:
 
     def __init__(self, crawler: Crawler, config: Config):
         self.crawler = crawler
-        settings = crawler.settings
-        margin = settings.getfloat("SEC_RATE_MARGIN")
+        margin = config.sec_rate_margin
         self.limiters = {
             SEC_SLOT: SlidingWindowLimiter(config.sec_rate_limit, margin=margin),
             NASDAQ_TRADER_SLOT: SlidingWindowLimiter(
-                settings.getfloat("NASDAQ_TRADER_RATE_LIMIT"), margin=margin
+                config.nasdaq_trader_rate_limit, margin=margin
             ),
         }
         for limiter in self.limiters.values():
@@ -57,12 +56,12 @@ class SecBudget:
         self.sec = self.limiters[SEC_SLOT]
         self.pace = Pace(
             self.sec,
-            recovery_seconds=settings.getfloat("SEC_RECOVERY_SECONDS"),
-            backoff=Backoff(base=settings.getfloat("SEC_BACKOFF_BASE")),
+            recovery_seconds=config.sec_recovery_seconds,
+            backoff=Backoff(base=config.sec_backoff_base),
         )
         # Benchmarks measure the crawler, not SEC's budget: they may lift the limit, but only
         # against a mirror on this machine, never against a real host.
-        self.unlimited = settings.getbool("BENCHMARK_UNLIMITED_RATE")
+        self.unlimited = config.benchmark_unlimited_rate
         if self.unlimited:
             refuse_unless_loopback(config)
         # With SEC_BUDGET_URL, every permit also comes from the window every crawl shares
@@ -80,7 +79,7 @@ class SecBudget:
             }
         self.shared_failing_since: float | None = None
         self.stopping = False
-        self.log_interval = settings.getfloat("BUDGET_LOG_INTERVAL")
+        self.log_interval = config.budget_log_interval
         self.progress = LoopingCall(self.log_progress)
         self._progress_sends = 0
         assert crawler.stats is not None

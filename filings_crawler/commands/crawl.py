@@ -67,9 +67,8 @@ class Command(ScrapyCrawlCommand):
             if problem := check_reachable(config.sec_budget_url):
                 fail([f"{problem}: start Redis, or unset SEC_BUDGET_URL for a crawl of its own"])
         elif uses_sec_budget:
-            wait = self.settings.getfloat("SEC_LOCK_WAIT")
             try:
-                hold_sec_budget(engine, wait_seconds=wait)
+                hold_sec_budget(engine, wait_seconds=config.sec_lock_wait)
             except BudgetTaken as error:
                 fail(
                     [

@@ -42,8 +42,7 @@ class Command(ProjectCommand):
             + (f" ({len(pending)} migration(s) to apply: scrapy initdb)" if pending else "")
         )
         storage = storage_from_config(config)
-        assert self.settings is not None
-        listings = LocalStorage(self.settings["LISTINGS_REF_DIR"])
+        listings = LocalStorage(config.listings_ref_dir)
         problems = []
         for store in (storage, listings):
             try:

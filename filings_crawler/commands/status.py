@@ -35,8 +35,7 @@ class Command(ProjectCommand):
         running = [run for run in runs if run.status == "running"]
         finished = [run for run in runs if run.status != "running"]
         now = datetime.now(UTC)
-        assert self.settings is not None
-        interval = self.settings.getfloat("PROGRESS_INTERVAL")
+        interval = self.config.progress_interval
         print("Running" if running else "Running: none")
         total_rate = sum(_number(run.progress.get("requests_per_second", 0)) for run in running)
         for run in running:

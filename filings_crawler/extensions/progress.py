@@ -14,6 +14,7 @@ from scrapy.exceptions import NotConfigured
 from scrapy.utils.defer import deferred_from_coro
 from twisted.internet.task import LoopingCall
 
+from filings_crawler.config import crawler_config
 from filings_crawler.extensions.dataset import dataset_of
 from filings_crawler.text import duration
 
@@ -78,7 +79,7 @@ class Progress:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Progress:
-        interval = crawler.settings.getfloat("PROGRESS_INTERVAL")
+        interval = crawler_config(crawler).progress_interval
         if interval <= 0:
             raise NotConfigured("PROGRESS_INTERVAL <= 0")
         extension = cls(crawler, interval)

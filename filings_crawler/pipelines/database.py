@@ -87,12 +87,12 @@ class DatabasePipeline:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> DatabasePipeline:
-        settings = crawler.settings
+        config = crawler_config(crawler)
         return cls(
             crawler,
-            settings.getint("DATABASE_BATCH_SIZE"),
-            settings.getfloat("DATABASE_FLUSH_SECONDS"),
-            crawler_config(crawler).artifact_retry_max,
+            config.database_batch_size,
+            config.database_flush_seconds,
+            config.artifact_retry_max,
         )
 
     def open_spider(self) -> None:

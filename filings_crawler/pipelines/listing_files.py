@@ -7,6 +7,7 @@ from typing import Any
 
 from scrapy.crawler import Crawler
 
+from filings_crawler.config import crawler_config
 from filings_crawler.items import ListingsSnapshot, SymbolDirectoryFile
 from filings_crawler.storage.atomic import write_atomically
 from filings_crawler.threads import in_thread
@@ -24,7 +25,7 @@ class ListingFilesPipeline:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ListingFilesPipeline:
-        return cls(Path(crawler.settings["LISTINGS_REF_DIR"]))
+        return cls(crawler_config(crawler).listings_ref_dir)
 
     async def process_item(self, item: Any) -> Any:
         if isinstance(item, ListingsSnapshot):

@@ -54,10 +54,11 @@ class DocumentsFetch:
         self.crawler = crawler
         self.urls = urls
         self.image_bases = urls.image_prefixes()
-        self.store_exhibits = crawler.settings.getbool("STORE_EXHIBITS")
+        config = crawler_config(crawler)
+        self.store_exhibits = config.store_exhibits
         # XBRL_INSTANCE=skip: SEC's extracted instance is not fetched (facts come from the
         # inline document), so an inline filing with a zip costs one request.
-        self.fetch_instance = crawler_config(crawler).xbrl_instance == "fetch"
+        self.fetch_instance = config.xbrl_instance == "fetch"
         # Accession numbers whose documents this process has asked for (at start or in a sweep).
         self.fetching: set[str] = set()
         # For a discovery crawl: the documents the database says are due of its companies'

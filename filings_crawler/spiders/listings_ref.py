@@ -25,7 +25,7 @@ class ListingsRefSpider(EdgarSpider):
 
     @classmethod
     def stores(cls, config: Config, settings: BaseSettings) -> list[Storage]:
-        return [LocalStorage(settings["LISTINGS_REF_DIR"])]
+        return [LocalStorage(config.listings_ref_dir)]
 
     async def start(self) -> AsyncIterator[Any]:
         # The files are fetched one after the other and stored together: if either is bad, the
@@ -46,7 +46,7 @@ class ListingsRefSpider(EdgarSpider):
         source_file = SYMBOL_DIRECTORY_FILES[index]
         try:
             directory = parse_symbol_directory(
-                response.body, source_file, min_rows=self.settings.getint("LISTINGS_MIN_ROWS")
+                response.body, source_file, min_rows=self.config.listings_min_rows
             )
         except FormatError as error:
             self.stop("format_error", f"{error}; listings_ref is left as it was")

@@ -62,6 +62,40 @@ def test_a_setting_given_with_dash_s_is_validated_too(database_url, mirror_url, 
     )
 
 
+MISSPELT = "filings_crawler: SEC_RATE_LIMT is not a setting of filings_crawler; did you mean SEC_RATE_LIMIT?"
+
+
+@pytest.mark.parametrize("source", ["-s", "environment", ".env"])
+def test_a_misspelled_setting_stops_the_crawl_before_any_request(
+    database_url, mirror_url, tmp_path, source
+):
+    # Ignored, it would crawl at 10 requests per second when 5 was asked for.
+    env = job_environment(database_url, mirror_url, tmp_path)
+    args = ["crawl", "backfill"]
+    if source == "-s":
+        args += ["-s", "SEC_RATE_LIMT=5"]
+    elif source == "environment":
+        env["SEC_RATE_LIMT"] = "5"
+    else:
+        (tmp_path / "crawl.env").write_text("SEC_RATE_LIMT=5\n")
+        env["ENV_FILE"] = str(tmp_path / "crawl.env")
+    before = mirror_request_count(mirror_url)
+    result = run_scrapy(args, env, cwd=tmp_path)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.strip() == MISSPELT
+    assert mirror_request_count(mirror_url) == before
+
+
+def test_scrapys_own_settings_are_not_taken_for_misspelled_ones(database_url, mirror_url, tmp_path):
+    env = job_environment(database_url, mirror_url, tmp_path, FILINGS_TEST_MARK="x")
+    settings = ["LOG_LEVEL=ERROR", "CLOSESPIDER_TIMEOUT=60", "DOWNLOAD_TIMEOUT=30"]
+    args = ["crawl", "tickers", "-s", f"JOBDIR={tmp_path / 'jobs'}"]
+    for setting in settings:
+        args += ["-s", setting]
+    result = run_scrapy(args, env, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr[-3000:]
+
+
 def test_a_job_on_a_database_without_the_schema_says_to_run_initdb(
     mirror_url, tmp_path, database_url
 ):
