@@ -147,9 +147,9 @@ class Config(BaseSettings):
         8, "Concurrent SEC requests in flight (1..10).", group=_SEC, ge=1, le=10
     )
     xbrl_instance: Literal["fetch", "skip"] = setting(
-        "fetch",
-        "fetch: also store SEC's extracted XBRL instance (*_htm.xml), a second request per inline "
-        "filing; skip: one request, facts read from the inline document.",
+        "skip",
+        "skip: one request per inline filing, its facts read from its inline documents; fetch: "
+        "also store SEC's extracted XBRL instance (*_htm.xml), a second request per inline filing.",
         group=_SEC,
         more="See [facts](analysis.md).",
     )
