@@ -93,7 +93,8 @@ def docs_queries() -> list[str]:
 
 
 def test_facts_export_and_the_documented_queries(engine, database_url, mirror_url, tmp_path):
-    env = job_environment(database_url, mirror_url, tmp_path)
+    # With SEC's instances stored (XBRL_INSTANCE=fetch): their facts are read from them.
+    env = job_environment(database_url, mirror_url, tmp_path, XBRL_INSTANCE="fetch")
     crawl_apple(env, tmp_path)
 
     # The facts of each 10-Q with SEC's instance in the sample equal a plain reading of it.

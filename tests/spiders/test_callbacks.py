@@ -137,7 +137,7 @@ def test_a_truncated_submissions_file_is_a_problem_of_the_company(backfill):
 
 
 def with_window(spider: Any, start: date) -> None:
-    spider.config = replace(spider.config, filings_start_date=start)
+    spider.config = spider.config.model_copy(update={"filings_start_date": start})
 
 
 def test_the_pages_that_reach_into_the_window_are_read_with_the_company(backfill):
@@ -156,9 +156,9 @@ def test_the_pages_that_reach_into_the_window_are_read_with_the_company(backfill
     assert isinstance(page[-1], CompanyProfile)  # after the last page, the profile
 
 
-def documents_fetch() -> DocumentsFetch:
-    spider = spider_of(BackfillSpider)
-    fetch: DocumentsFetch = spider.fetch
+def documents_fetch(**settings: Any) -> DocumentsFetch:
+    crawler = unit_crawler(BackfillSpider, **REAL_BASES, **settings)
+    fetch: DocumentsFetch = BackfillSpider.from_crawler(crawler).fetch
     return fetch
 
 
@@ -167,8 +167,18 @@ def apple_10q() -> DocumentWork:
     return DocumentWork(place, is_inline_xbrl=True, full=True)
 
 
-def test_apples_zip_answer_gives_the_filing_in_hand_and_the_instance_to_fetch():
+def test_apples_zip_answer_gives_the_filing_in_hand_and_nothing_to_fetch():
+    # XBRL_INSTANCE=skip, the default: the zip is the whole inline filing, one request.
     fetch = documents_fetch()
+    [zip_request] = fetch.requests(apple_10q())
+    [documents] = fetch.parse_zip(answer_to(zip_request), **zip_request.cb_kwargs)
+    assert isinstance(documents, FilingDocuments)
+    assert (documents.fetch_path, documents.requests) == ("xbrl_zip", 1)
+    assert documents.to_fetch == []
+
+
+def test_with_xbrl_instance_fetch_the_zip_answer_asks_for_secs_instance_too():
+    fetch = documents_fetch(XBRL_INSTANCE="fetch")
     [zip_request] = fetch.requests(apple_10q())
     [documents] = fetch.parse_zip(answer_to(zip_request), **zip_request.cb_kwargs)
     assert isinstance(documents, FilingDocuments)

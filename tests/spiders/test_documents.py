@@ -100,9 +100,10 @@ def test_every_stored_file_has_the_sources_bytes_and_its_checksum(crawled, engin
     assert on_disk == {path for _, _, path, *_ in stored}
 
 
-def test_the_zip_path_costs_two_requests_for_a_real_inline_filing(crawled, engine):
+def test_the_zip_path_costs_one_request_for_a_real_inline_filing(crawled, engine):
+    # XBRL_INSTANCE=skip, the default: SEC's extracted instance is not asked for.
     accession = "0000320193-25-000057"
-    assert filing_row(engine, accession)[:2] == ("xbrl_zip", 2)
+    assert filing_row(engine, accession)[:2] == ("xbrl_zip", 1)
     requests = [
         r["path"]
         for r in mirror_control(crawled["mirror"], "requests")
@@ -110,7 +111,6 @@ def test_the_zip_path_costs_two_requests_for_a_real_inline_filing(crawled, engin
     ]
     assert sorted(requests) == [
         "/www.sec.gov/Archives/edgar/data/320193/000032019325000057/0000320193-25-000057-xbrl.zip",
-        "/www.sec.gov/Archives/edgar/data/320193/000032019325000057/aapl-20250329_htm.xml",
     ]
     artifacts = artifacts_of(engine, accession)
     assert {name: (kind, status) for name, (kind, status, *_) in artifacts.items()} == {
@@ -121,7 +121,6 @@ def test_the_zip_path_costs_two_requests_for_a_real_inline_filing(crawled, engin
         "aapl-20250329_def.xml": ("xbrl", "downloaded"),
         "aapl-20250329_lab.xml": ("xbrl", "downloaded"),
         "aapl-20250329_pre.xml": ("xbrl", "downloaded"),
-        "aapl-20250329_htm.xml": ("xbrl", "downloaded"),
     }
     folder = crawled["storage"] / "NASDAQ" / "aapl" / "2025"
     assert (folder / "aapl-20250329_10q_0000320193-25-000057.html").is_file()
@@ -136,8 +135,8 @@ def test_the_zip_path_costs_two_requests_for_a_real_inline_filing(crawled, engin
 def test_the_constructed_zip_filing_covers_every_image_rule(crawled, engine):
     accession = "0009999001-24-000001"
     fetch_path, requests, problems = filing_row(engine, accession)
-    # The zip, the instance it lacks, one image only in the folder, one SEC does not have.
-    assert (fetch_path, requests) == ("xbrl_zip", 4)
+    # The zip, one image only in the folder, one SEC does not have (no instance: skip).
+    assert (fetch_path, requests) == ("xbrl_zip", 3)
     assert "tracker.gif' not fetched: off-site" in problems
     assert "'javascript:alert(1)' not fetched: javascript URL" in problems
     artifacts = artifacts_of(engine, accession)
@@ -154,7 +153,6 @@ def test_the_constructed_zip_filing_covers_every_image_rule(crawled, engine):
         "ctst-20231231_def.xml": "downloaded",
         "ctst-20231231_lab.xml": "downloaded",
         "ctst-20231231_pre.xml": "downloaded",
-        "ctst-20231231_htm.xml": "downloaded",
     }
     kind, _, *_, attempts, error = artifacts["ctst-20231231_g5.jpg"]
     # SEC's lasting answer: its retries are spent at once (ARTIFACT_RETRY_MAX, 3).
