@@ -147,3 +147,17 @@ def test_the_html_page_is_self_contained(engine, database_url, tmp_path):
     assert "<td>total</td>" in page
     assert "HTTP 404" in page
     assert "(no reason recorded)" in page
+
+
+@pytest.mark.parametrize("page", ["/proc/x.html", "{tmp}"])
+def test_a_page_that_cannot_be_written_is_refused_before_the_report(
+    engine, database_url, tmp_path, page
+):
+    insert_dataset(engine)
+    page = page.format(tmp=tmp_path)
+    env = job_environment(database_url, NO_MIRROR, tmp_path)
+    result = run_scrapy(["coverage", "--html", page], env, cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stdout == ""  # not the report first and the failure after it
+    [line] = result.stderr.splitlines()
+    assert line.startswith(f"filings_crawler: --html {page}"), line
