@@ -1,4 +1,4 @@
-"""Packaging for scrapyd (`scrapyd-deploy` builds an egg from this): the code, its settings, sql/.
+"""Packaging for scrapyd (`scrapyd-deploy` builds an egg from this): the code, its settings, sql/, templates.
 
 The migrations live at the top of the project, in sql/; in the egg they go to filings_crawler/sql/,
 which is where `filings_crawler.db.migrations` looks when there is no sql/ folder beside the
@@ -17,7 +17,11 @@ setup(
         "filings_crawler.sql",
     ],
     package_dir={"filings_crawler.sql": "sql"},
-    package_data={"filings_crawler.sql": ["*.sql"]},
+    # The coverage page's Jinja2 templates travel with the code, into the egg too.
+    package_data={
+        "filings_crawler.sql": ["*.sql"],
+        "filings_crawler.reports": ["templates/*.html"],
+    },
     entry_points={"scrapy": ["settings = filings_crawler.settings"]},
     zip_safe=False,
 )

@@ -13,6 +13,8 @@ from filings_crawler.db.coverage import Coverage, CoverageRow, load_coverage, lo
 from filings_crawler.reports import human_bytes, percent, plural
 from filings_crawler.reports.coverage_html import render_page
 from filings_crawler.storage.atomic import write_atomically
+from filings_crawler.storage.backends import StorageError
+from filings_crawler.storage.local import LocalStorage
 
 
 class Command(ProjectCommand):
@@ -33,6 +35,8 @@ class Command(ProjectCommand):
         )
 
     def execute(self, args: list[str], opts: argparse.Namespace) -> None:
+        if opts.html:
+            check_page_writable(Path(opts.html))
         # One snapshot: crawls write while this reads, and the totals must add up.
         with (
             self.engine.connect().execution_options(isolation_level="REPEATABLE READ") as conn,
@@ -50,6 +54,16 @@ class Command(ProjectCommand):
             page = render_page(coverage, runs, database=where, generated_at=generated_at)
             write_page(path, page)
             print(f"\nwrote {path}")
+
+
+def check_page_writable(path: Path) -> None:
+    """Refuse a page that cannot be written before the report is printed, not after it."""
+    if path.is_dir():
+        fail([f"--html {path} is a folder: name the page's file"])
+    try:
+        LocalStorage(path.parent).check_writable()
+    except StorageError as error:
+        fail([f"--html {path}: {error} (check the path and its rights)"])
 
 
 def write_page(path: Path, page: str) -> None:

@@ -27,7 +27,7 @@ from filings_crawler.db.sec_lock import BudgetTaken, hold_sec_budget
 from filings_crawler.extensions.run_audit import RECONCILIATION, run_status
 from filings_crawler.spiders.arguments import ArgumentError, accepted_arguments, check_names
 from filings_crawler.stopping import STOP_MESSAGE
-from filings_crawler.storage.backends import StorageError
+from filings_crawler.storage.backends import CHECK_STORAGE_ROOT, StorageError
 from filings_crawler.text import duration
 
 # What a close reason means to the person reading the last line, and what to do about it.
@@ -60,7 +60,7 @@ class Command(ScrapyCrawlCommand):
             for store in stores:
                 store.check_writable()
         except StorageError as error:
-            fail([f"{error}: the crawl would store nothing (check STORAGE_ROOT and its rights)"])
+            fail([f"{error}: the crawl would store nothing ({CHECK_STORAGE_ROOT})"])
         uses_sec_budget = getattr(spidercls, "uses_sec_budget", False)
         if uses_sec_budget and config.sec_budget_url:
             # The budget is shared in Redis: any number of crawls may run, and no lock is taken.

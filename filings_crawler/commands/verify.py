@@ -5,13 +5,27 @@ from __future__ import annotations
 import argparse
 from concurrent.futures import ThreadPoolExecutor
 
-from filings_crawler.cli import ExchangeCommand
-from filings_crawler.db.maintenance import StoredArtifact, mark_for_refetch, stored_artifacts
+from filings_crawler.cli import ExchangeCommand, fail
+from filings_crawler.db.maintenance import (
+    StoredArtifact,
+    mark_for_refetch,
+    sample_stored_artifacts,
+    stored_artifacts,
+)
 from filings_crawler.storage import storage_from_config
-from filings_crawler.storage.backends import Storage, StorageError
+from filings_crawler.storage.backends import CHECK_STORAGE_ROOT, Storage, StorageError
 
 # Files hashed at once: reading is I/O-bound (disk or S3), so threads overlap it.
 WORKERS = 8
+
+# Before the full verify, a sample of the recorded files drawn at random over the dataset is
+# looked for. A wrong STORAGE_ROOT (or bucket, or a disk not mounted) holds none of them, and the
+# full verify would then list every file as missing and --fix would queue the whole dataset
+# again. A store that really lost files still holds most of the rest, so the rule is: refuse
+# when fewer than one sampled file in SAMPLE_HELD_SHARE is there. A store that lost nine files in
+# ten is no case for --fix to requeue on its own either: a person should look at it first.
+SAMPLE_SIZE = 50
+SAMPLE_HELD_SHARE = 10
 
 
 class Command(ExchangeCommand):
@@ -30,6 +44,10 @@ class Command(ExchangeCommand):
     def execute(self, args: list[str], opts: argparse.Namespace) -> None:
         exchanges = self.exchanges(opts)
         storage = storage_from_config(self.config)
+        with self.engine.connect() as conn:
+            sample = sample_stored_artifacts(conn, SAMPLE_SIZE, exchanges)
+        if problem := wrong_store(storage, sample):
+            fail([problem])
         print(f"verifying files in {storage.describe()}")
         problems: dict[int, str] = {}
         checked = 0
@@ -50,6 +68,26 @@ class Command(ExchangeCommand):
         elif problems:
             print("run `scrapy verify --fix` to requeue them")
             self.exitcode = 1
+
+
+def wrong_store(storage: Storage, sample: list[StoredArtifact]) -> str | None:
+    """Why `storage` is not the store of the sampled artifacts' files, or None when it may be."""
+    with ThreadPoolExecutor(WORKERS) as pool:
+        held = sum(pool.map(lambda artifact: holds(storage, artifact), sample))
+    if not sample or held * SAMPLE_HELD_SHARE >= len(sample):
+        return None
+    return (
+        f"{storage.describe()} holds {held} of {len(sample)} recorded files sampled: it is not "
+        f"this dataset's store, and --fix would queue every file again ({CHECK_STORAGE_ROOT})"
+    )
+
+
+def holds(storage: Storage, artifact: StoredArtifact) -> bool:
+    """Whether the store has a file at the artifact's path (altered or not): it is its store."""
+    try:
+        return storage.digest(artifact.storage_path) is not None
+    except StorageError:
+        return False
 
 
 def check(storage: Storage, artifact: StoredArtifact) -> str | None:

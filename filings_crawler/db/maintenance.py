@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
-from sqlalchemy import Connection, and_, bindparam, func, select, update
+from sqlalchemy import Connection, Select, and_, bindparam, func, select, update
 
 from filings_crawler.db.tables import artifacts, companies, filings
 
@@ -75,21 +76,34 @@ class StoredArtifact:
     size: int
 
 
-def stored_artifacts(
-    conn: Connection, exchanges: Sequence[str] | None = None
-) -> Iterator[list[StoredArtifact]]:
-    """Every downloaded artifact, in batches, streamed (the real dataset has ~500,000)."""
+def _downloaded(exchanges: Sequence[str] | None) -> Select[Any]:
+    """The downloaded artifacts (of the companies listed on `exchanges`; None: all)."""
     query = (
         select(artifacts.c.id, artifacts.c.storage_path, artifacts.c.sha256, artifacts.c.bytes)
         .select_from(artifacts.join(filings, filings.c.id == artifacts.c.filing_id).join(companies))
         .where(artifacts.c.status == "downloaded")
-        .order_by(artifacts.c.id)
     )
     if exchanges is not None:
         query = query.where(companies.c.exchange.in_(exchanges))
+    return query
+
+
+def stored_artifacts(
+    conn: Connection, exchanges: Sequence[str] | None = None
+) -> Iterator[list[StoredArtifact]]:
+    """Every downloaded artifact, in batches, streamed (the real dataset has ~500,000)."""
+    query = _downloaded(exchanges).order_by(artifacts.c.id)
     result = conn.execution_options(stream_results=True, yield_per=2000).execute(query)
     for partition in result.partitions():
         yield [StoredArtifact(*row) for row in partition]
+
+
+def sample_stored_artifacts(
+    conn: Connection, size: int, exchanges: Sequence[str] | None = None
+) -> list[StoredArtifact]:
+    """Up to `size` downloaded artifacts drawn at random, so they span the whole dataset."""
+    query = _downloaded(exchanges).order_by(func.random()).limit(size)
+    return [StoredArtifact(*row) for row in conn.execute(query)]
 
 
 def mark_for_refetch(conn: Connection, problems: dict[int, str]) -> int:

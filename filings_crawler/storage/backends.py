@@ -14,6 +14,9 @@ logger = logging.getLogger("filings_crawler.storage")
 # The file each store's write check creates and removes again, at its top.
 PROBE_NAME = ".filings_crawler-write-check"
 
+# What a job that finds the store unusable tells its user to look at (the crawls, verify).
+CHECK_STORAGE_ROOT = "check STORAGE_ROOT and its rights"
+
 # The longest name most file systems accept for one folder or file (NAME_MAX on Linux).
 MAX_SEGMENT_BYTES = 255
 

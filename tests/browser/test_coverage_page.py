@@ -8,6 +8,7 @@ import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from markupsafe import escape
 
 from filings_crawler.reports.coverage_html import CSP
 from tests.browser.chromium import dump_dom, require_chromium, serve
@@ -89,7 +90,7 @@ def test_the_page_renders_its_charts_offline_and_fetches_nothing(engine, databas
     page = (site / "coverage.html").read_text()
     # The page's own policy blocks any fetch (Chromium still lists a blocked one in the timings
     # today); a copy without the policy shows what the markup would fetch, whatever the browser.
-    policy = f'<meta http-equiv="Content-Security-Policy" content="{html.escape(CSP)}">'
+    policy = f'<meta http-equiv="Content-Security-Policy" content="{escape(CSP)}">'
     assert policy in page
     (site / "coverage-no-policy.html").write_text(page.replace(policy, ""))
     (site / "probe.html").write_text(PROBE)

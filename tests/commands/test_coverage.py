@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import re
 from datetime import UTC, datetime
 from html.parser import HTMLParser
@@ -92,12 +91,16 @@ class References(HTMLParser):
         super().__init__()
         self.tags: set[str] = set()
         self.references: list[tuple[str, str, str | None]] = []
+        self.text: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.tags.add(tag)
         for name, value in attrs:
             if name in {"src", "href", "xlink:href", "srcset", "action", "data", "poster"}:
                 self.references.append((tag, name, value))
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
 
 
 # A failure reason is text from outside (a server's message): the page must show it, not run it.
@@ -139,7 +142,7 @@ def test_the_html_page_is_self_contained(engine, database_url, tmp_path):
         assert marker not in lowered, marker
 
     # Shown as text, its URL aside (reasons are grouped without the file they name).
-    assert html.escape(HOSTILE.replace("http://example.com/x.png", "<URL>")) in page
+    assert HOSTILE.replace("http://example.com/x.png", "<URL>") in "".join(parser.text)
 
     assert {"svg", "table", "rect", "circle"} <= parser.tags
     for chart in ("chart-coverage", "chart-throughput", "chart-processed", "chart-queue"):
@@ -147,3 +150,17 @@ def test_the_html_page_is_self_contained(engine, database_url, tmp_path):
     assert "<td>total</td>" in page
     assert "HTTP 404" in page
     assert "(no reason recorded)" in page
+
+
+@pytest.mark.parametrize("page", ["/proc/x.html", "{tmp}"])
+def test_a_page_that_cannot_be_written_is_refused_before_the_report(
+    engine, database_url, tmp_path, page
+):
+    insert_dataset(engine)
+    page = page.format(tmp=tmp_path)
+    env = job_environment(database_url, NO_MIRROR, tmp_path)
+    result = run_scrapy(["coverage", "--html", page], env, cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stdout == ""  # not the report first and the failure after it
+    [line] = result.stderr.splitlines()
+    assert line.startswith(f"filings_crawler: --html {page}"), line

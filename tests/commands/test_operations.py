@@ -109,6 +109,38 @@ def test_verify_catches_altered_and_missing_files_and_fix_requeues_them(
     assert missing.is_file()
 
 
+def test_verify_refuses_a_store_that_holds_none_or_few_of_the_recorded_files(
+    constructed, engine, tmp_path
+):
+    before = statuses(engine)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    wrong = run_scrapy(
+        ["verify", "--fix"], {**constructed, "STORAGE_ROOT": str(elsewhere)}, tmp_path
+    )
+    assert wrong.returncode == 2
+    assert wrong.stdout == ""  # refused before the full verify listed anything
+    [line] = wrong.stderr.splitlines()
+    assert f"local disk under {elsewhere} holds 0 of " in line
+    assert line.endswith("(check STORAGE_ROOT and its rights)"), line
+    assert statuses(engine) == before  # nothing queued again
+
+    # The right store, having lost all its files but one: far fewer than recorded, refused too.
+    storage = Path(constructed["STORAGE_ROOT"])
+    files = sorted(path for path in storage.rglob("*") if path.is_file())
+    with engine.connect() as conn:
+        recorded = conn.execute(
+            text("SELECT count(*) FROM artifacts WHERE status = 'downloaded'")
+        ).scalar_one()
+    assert recorded > 10
+    for path in files[1:]:
+        path.unlink()
+    few = run_scrapy(["verify", "--fix"], constructed, tmp_path)
+    assert few.returncode == 2
+    assert f"holds 1 of {recorded} recorded files sampled" in few.stderr
+    assert statuses(engine) == before
+
+
 def test_status_shows_a_running_crawl_with_progress_and_recent_runs(engine, database_url, tmp_path):
     add_company(engine, 320193, "AAPL")
     add_company(engine, 9999001, "CTST")
