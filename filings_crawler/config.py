@@ -549,6 +549,7 @@ _LOOKS_LIKE = 0.85
 
 
 def looks_like_ours(name: str) -> bool:
+    """A name with one of our prefixes that is neither a setting of ours nor one of Scrapy's."""
     return (
         name.startswith(PROJECT_PREFIXES)
         and name not in SETTING_NAMES

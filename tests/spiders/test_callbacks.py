@@ -137,7 +137,7 @@ def test_a_truncated_submissions_file_is_a_problem_of_the_company(backfill):
 
 
 def with_window(spider: Any, start: date) -> None:
-    spider.config = replace(spider.config, filings_start_date=start)
+    spider.config = spider.config.model_copy(update={"filings_start_date": start})
 
 
 def test_the_pages_that_reach_into_the_window_are_read_with_the_company(backfill):
