@@ -16,7 +16,7 @@ from pathlib import Path
 from sqlalchemy import Connection, create_engine, func, select
 
 from edgar_mirror import mirror_base_urls, run_mirror_process
-from filings_crawler.config import DEMO_USER_AGENT, VARIABLE_NAMES
+from filings_crawler.config import DEMO_USER_AGENT, SETTING_NAMES
 from filings_crawler.db import embedded
 from filings_crawler.db.companies import count_by_exchange
 from filings_crawler.db.tables import artifacts, companies, execution_runs, filings, listings_ref
@@ -80,7 +80,7 @@ def write_env_file(mirror_url: str) -> None:
 
 def demo_environment() -> dict[str, str]:
     # The demo's own file decides: a real configuration in the environment must not leak in.
-    environment = {k: v for k, v in os.environ.items() if k not in VARIABLE_NAMES}
+    environment = {k: v for k, v in os.environ.items() if k not in SETTING_NAMES}
     return {**environment, "ENV_FILE": str(ENV_FILE)}
 
 

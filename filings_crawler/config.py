@@ -531,34 +531,38 @@ VARIABLE_NAMES = frozenset(
 )
 
 # A name with one of these prefixes (each setting's first word, unless Scrapy has a setting of
-# that word too, as with LOG_, DOWNLOAD_ and AWS_) is taken for one of ours: if it is none of
-# them, it is a typo, refused rather than silently ignored.
+# that word too) is taken for one of ours: if it is none of them, it is a typo, refused rather
+# than silently ignored.
 _SCRAPY_NAMES = frozenset(name for name in dir(default_settings) if name.isupper())
+_FIRST_WORDS = {name.split("_", 1)[0] + "_" for name in SETTING_NAMES}
 PROJECT_PREFIXES = tuple(
-    sorted(
-        {
-            prefix
-            for prefix in (name.split("_", 1)[0] + "_" for name in SETTING_NAMES)
-            if not any(other.startswith(prefix) for other in _SCRAPY_NAMES)
-        }
-    )
+    sorted(p for p in _FIRST_WORDS if not any(n.startswith(p) for n in _SCRAPY_NAMES))
 )
-# The environment is every program's: there, a name of ours must also look like a setting
-# (FILINGS_TEST_SESSION is a test's mark, BENCHMARK_DATABASE_URL a benchmark's).
-_LOOKS_LIKE = 0.85
+# The words ours share with Scrapy's settings (LOG_, DOWNLOAD_, AWS_): there, and in the
+# environment, which is every program's, a name is refused only if it is close to one of ours
+# (DOWNLOAD_WORKRS), so Scrapy's settings, a plugin's or another program's variables
+# (FILINGS_TEST_SESSION, BENCHMARK_DATABASE_URL) are never taken for a typo.
+SHARED_PREFIXES = tuple(sorted(_FIRST_WORDS - set(PROJECT_PREFIXES)))
+_NEAR_MISS = 0.85
 
 
-def looks_like_ours(name: str) -> bool:
-    return (
-        name.startswith(PROJECT_PREFIXES)
-        and name not in SETTING_NAMES
-        and name not in _SCRAPY_NAMES
+def misspelt(name: str, *, near_misses_only: bool = False) -> bool:
+    """Whether `name` looks like a setting of ours but is none (nor one of Scrapy's).
+
+    With near_misses_only (the environment), only a name close to one of ours counts.
+    """
+    if name in SETTING_NAMES or name in _SCRAPY_NAMES:
+        return False
+    if name.startswith(PROJECT_PREFIXES) and not near_misses_only:
+        return True
+    return name.startswith(PROJECT_PREFIXES + SHARED_PREFIXES) and bool(
+        difflib.get_close_matches(name, SETTING_NAMES, n=1, cutoff=_NEAR_MISS)
     )
 
 
 def unknown_names(settings: Iterable[Any]) -> list[str]:
-    """The names in `settings` that look like settings of ours but are none of them."""
-    return sorted(name for name in settings if isinstance(name, str) and looks_like_ours(name))
+    """The names in `settings` (given with -s, or in .env) that look like ours but are none."""
+    return sorted(name for name in settings if isinstance(name, str) and misspelt(name))
 
 
 def not_a_setting(name: str) -> str:
@@ -648,11 +652,10 @@ def environment_settings(environ: Mapping[str, str] | None = None) -> dict[str, 
         if value != "":
             values[name] = value
     for name, value in from_file.items():
-        if looks_like_ours(name):
+        if misspelt(name):
             values[name] = value or ""
     for name, value in environ.items():
-        close = difflib.get_close_matches(name, SETTING_NAMES, n=1, cutoff=_LOOKS_LIKE)
-        if looks_like_ours(name) and close:
+        if misspelt(name, near_misses_only=True):
             values[name] = value
     return values
 

@@ -13,6 +13,7 @@ from filings_crawler.config import (
     EXAMPLE_USER_AGENT,
     PROJECT_PREFIXES,
     SETTING_NAMES,
+    SHARED_PREFIXES,
     Config,
     ConfigError,
     environment_settings,
@@ -241,6 +242,7 @@ def test_the_prefixes_are_the_settings_first_words_but_not_scrapys():
     )
     # Scrapy has LOG_LEVEL, DOWNLOAD_DELAY and AWS_ACCESS_KEY_ID: those words are not ours alone.
     assert not {"LOG_", "DOWNLOAD_", "AWS_"} & set(PROJECT_PREFIXES)
+    assert set(SHARED_PREFIXES) == {"LOG_", "DOWNLOAD_", "AWS_"}
 
 
 def test_a_misspelled_setting_given_with_dash_s_is_refused():
@@ -274,6 +276,23 @@ def test_a_misspelled_name_comes_first_and_with_every_other_problem():
     assert lines[0] == "S3_BUKET is not a setting of filings_crawler; did you mean S3_BUCKET?"
     assert lines[1] == MISSPELT
     assert lines[2].startswith("SEC_RATE_LIMIT=20 is too high")
+
+
+def test_a_near_miss_of_a_setting_that_shares_a_word_with_scrapys_is_refused(tmp_path):
+    # DOWNLOAD_ and LOG_ are Scrapy's words too: only a name close to one of ours is a typo.
+    lines = problems(DOWNLOAD_WORKRS="3", LOG_FORMT="console", DOWNLOAD_SOMETHING_ELSE="1")
+    assert lines == [
+        "DOWNLOAD_WORKRS is not a setting of filings_crawler; did you mean DOWNLOAD_WORKERS?",
+        "LOG_FORMT is not a setting of filings_crawler; did you mean LOG_FORMAT?",
+    ]
+    env_file = tmp_path / ".env"
+    env_file.write_text("LOG_DIRR=/tmp/logs\n")
+    values = environment_settings({"ENV_FILE": str(env_file), **GOOD})
+    with pytest.raises(ConfigError) as error:
+        Config.from_settings(values)
+    assert error.value.problems == [
+        "LOG_DIRR is not a setting of filings_crawler; did you mean LOG_DIR?"
+    ]
 
 
 def test_a_name_like_none_of_ours_still_says_where_they_are_listed():

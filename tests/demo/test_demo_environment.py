@@ -7,13 +7,13 @@ import os
 import pytest
 
 from edgar_mirror import demo
-from filings_crawler.config import VARIABLE_NAMES
+from filings_crawler.config import SETTING_NAMES
 from tests.conftest import PROJECT_ROOT, run_scrapy
 
 
 def demo_file_environment(database_url: str, **overrides: str) -> dict[str, str]:
     """A user's shell with ENV_FILE=data/demo/.env; the test server stands in for the demo's."""
-    env = {k: v for k, v in os.environ.items() if k not in VARIABLE_NAMES}
+    env = {k: v for k, v in os.environ.items() if k not in SETTING_NAMES}
     return {
         **env,
         "PYTHONPATH": str(PROJECT_ROOT),
