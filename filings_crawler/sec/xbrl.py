@@ -70,8 +70,9 @@ class Fact:
 
     `value_text` is the fact's value as XBRL states it: for a numeric fact the decimal number
     without exponent or trailing zeros ("68714000000", "0.1", after inline XBRL's format, scale
-    and sign); for a text fact its text with markup removed and runs of white space made one
-    space (a text block's paragraphs and table cells are separated by a space), cut at
+    and sign); for a text fact its text with markup removed and runs of XML white space made one
+    space (a text block's paragraphs and table cells are separated by a space; a no-break space
+    U+00A0 is kept, as filed), cut at
     MAX_TEXT_CHARS (then `is_truncated`). A nil fact has "" and no number. `value_numeric` is
     None for a text fact, a nil fact, or a number that could not be read (see Facts.problems).
 
@@ -728,8 +729,15 @@ _ANY_TAG = re.compile(r"<[^>]*>")
 _BLOCK_TAG = re.compile(r"</?(?:" + "|".join(sorted(_BLOCKS)) + r")\b[^>]*>")
 
 
+# XML's white space (space, tab, line feed, carriage return): runs of it are one space. A
+# no-break space (U+00A0, `&#160;` between a month and its day) is text, kept as filed, as SEC's
+# instance and Arelle keep it; Python's str.split() would take it for white space.
+_XML_SPACE = " \t\n\r"
+_XML_SPACES = re.compile(f"[{_XML_SPACE}]+")
+
+
 def _normalized(text: str) -> str:
-    return " ".join(text.split())
+    return _XML_SPACES.sub(" ", text).strip(_XML_SPACE)
 
 
 def _plain_text(element: etree._Element, exclude: str) -> str:

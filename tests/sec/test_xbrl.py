@@ -156,7 +156,9 @@ def _independent_reading(xml: bytes) -> dict[str, tuple[object, ...]]:
         else:
             parser = _HtmlText()
             parser.feed(text)
-            value, unit, exact = " ".join("".join(parser.pieces).split()), None, None
+            # XML's four white-space characters only: a no-break space is text.
+            words = re.split("[ \t\n\r]+", "".join(parser.pieces))
+            value, unit, exact = " ".join(word for word in words if word), None, None
         namespace, name = element.tag[1:].split("}")
         facts[element.get("id")] = (
             namespace, name, value, unit, exact, nil, *contexts[element.get("contextRef")]
@@ -307,6 +309,20 @@ def test_text_blocks_are_their_text_with_continuations_followed():
     assert instruments.endswith("which accounted for 44% and 23%.")
     # Table cells are apart: a row reads as words and numbers, not "Cost13,844".
     assert re.search(r"Adjusted Cost Unrealized Gains Unrealized Losses Fair Value", instruments)
+
+
+@pytest.mark.parametrize("filing", [APPLE_10Q_2025, APPLE_10Q_2023])
+def test_no_break_spaces_are_kept_as_filed(filing):
+    # "March&#160;29, 2025": SEC's instance keeps U+00A0 in a text fact, and so does the inline
+    # reading of the same document; it is not white space to collapse.
+    root: Any = ElementTree.fromstring(sample_bytes(f"{filing}_htm.xml"))
+    filed = {element.get("id") for element in root if "\xa0" in (element.text or "")}
+    assert len(filed) >= 20
+    for relative in (f"{filing}_htm.xml", f"{filing}.htm"):
+        facts = _read(relative, deduplicate=False).facts
+        assert {fact.fact_id for fact in facts if "\xa0" in fact.value_text} == filed, relative
+    policies = _one(_read(f"{filing}.htm"), "us-gaap:BasisOfAccountingPolicyPolicyTextBlock")
+    assert re.search("ended September\xa02[48], 202[24]", policies.value_text)
 
 
 def test_known_facts_of_other_filers():
