@@ -33,7 +33,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Context, Decimal
-from html import unescape
+from html import escape, unescape
 
 from lxml import etree
 
@@ -529,6 +529,12 @@ class _FactReader:
             shown = "".join(_plain_text(part, inline.exclude) for part in parts)
             value_text = self._formatted(element, shown)
             value_text = _normalized(shown) if value_text is None else value_text
+        elif markup and all(len(part) == 0 for part in parts):
+            # An escaped fact is its content serialized as XML (Inline XBRL 1.1, `escape`): with
+            # no tags, that is its text with `&`, `<` and `>` escaped, and SEC's instance has
+            # `R&amp;D` literally; read as an instance's text without tags is (plain).
+            text = "".join(part.text or "" for part in parts)
+            value_text = _normalized(escape(text, quote=False))
         elif markup:
             value_text = _normalized("".join(_markup_text(part, inline.exclude) for part in parts))
         else:

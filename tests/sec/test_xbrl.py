@@ -734,6 +734,33 @@ def test_escaped_text_blocks_are_text_with_blocks_apart():
     assert instance.facts[0].value_text == facts["b"]
 
 
+def test_an_escaped_fact_without_tags_is_its_escaped_text_as_sec_instance_has_it():
+    # NVIDIA's GoodwillDisclosureTextBlock: escape="true" and no tags. Its value is its content
+    # serialized as XML, `R&amp;D`, which SEC's instance holds (escaped once more in its file).
+    name = "us-gaap:GoodwillDisclosureTextBlock"
+    inline = parse_inline(
+        _inline(
+            f'<ix:nonNumeric name="{name}" contextRef="year" id="g" escape="true" '
+            'continuedAt="g-1">Goodwill of R&amp;D, 1 &lt; 2</ix:nonNumeric>'
+            '<ix:continuation id="g-1"> and more</ix:continuation>'
+        ),
+        "built",
+    )
+    instance = parse_instance(
+        _instance(
+            f'<{name} contextRef="year" id="g">Goodwill of R&amp;amp;D, 1 &amp;lt; 2 and more'
+            f"</{name}>"
+        ),
+        "built",
+    )
+    assert inline.facts[0].value_text == "Goodwill of R&amp;D, 1 &lt; 2 and more"
+    assert instance.facts == inline.facts
+    # Apple's tagless FiscalPeriod block is the same in both readings (fact-for-fact test).
+    apple = _read(f"{APPLE_10Q_2023}.htm", deduplicate=False)
+    fiscal = next(f for f in apple.facts if f.fact_id == "f-367")
+    assert fiscal.value_text.startswith("The Company’s fiscal year is the 52- or 53-week period")
+
+
 def test_instance_facts_contexts_and_units():
     document = _instance(
         '<us-gaap:Revenues contextRef="year" unitRef="usd" decimals="-6" id="r">'
