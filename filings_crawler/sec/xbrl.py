@@ -33,7 +33,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Context, Decimal
-from html import unescape
+from html import escape, unescape
 
 from lxml import etree
 
@@ -72,8 +72,9 @@ class Fact:
 
     `value_text` is the fact's value as XBRL states it: for a numeric fact the decimal number
     without exponent or trailing zeros ("68714000000", "0.1", after inline XBRL's format, scale
-    and sign); for a text fact its text with markup removed and runs of white space made one
-    space (a text block's paragraphs and table cells are separated by a space), cut at
+    and sign); for a text fact its text with markup removed and runs of XML white space made one
+    space (a text block's paragraphs and table cells are separated by a space; a no-break space
+    U+00A0 is kept, as filed), cut at
     MAX_TEXT_CHARS (then `is_truncated`). A nil fact has "" and no number. `value_numeric` is
     None for a text fact, a nil fact, or a number that could not be read (see Facts.problems).
 
@@ -578,6 +579,12 @@ class _FactReader:
             shown = "".join(_plain_text(part, inline.exclude) for part in parts)
             value_text = self._formatted(element, shown)
             value_text = _normalized(shown) if value_text is None else value_text
+        elif markup and all(len(part) == 0 for part in parts):
+            # An escaped fact is its content serialized as XML (Inline XBRL 1.1, `escape`): with
+            # no tags, that is its text with `&`, `<` and `>` escaped, and SEC's instance has
+            # `R&amp;D` literally; read as an instance's text without tags is (plain).
+            text = "".join(part.text or "" for part in parts)
+            value_text = _normalized(escape(text, quote=False))
         elif markup:
             value_text = _normalized("".join(_markup_text(part, inline.exclude) for part in parts))
         else:
@@ -778,8 +785,15 @@ _ANY_TAG = re.compile(r"<[^>]*>")
 _BLOCK_TAG = re.compile(r"</?(?:" + "|".join(sorted(_BLOCKS)) + r")\b[^>]*>")
 
 
+# XML's white space (space, tab, line feed, carriage return): runs of it are one space. A
+# no-break space (U+00A0, `&#160;` between a month and its day) is text, kept as filed, as SEC's
+# instance and Arelle keep it; Python's str.split() would take it for white space.
+_XML_SPACE = " \t\n\r"
+_XML_SPACES = re.compile(f"[{_XML_SPACE}]+")
+
+
 def _normalized(text: str) -> str:
-    return " ".join(text.split())
+    return _XML_SPACES.sub(" ", text).strip(_XML_SPACE)
 
 
 def _plain_text(element: etree._Element, exclude: str) -> str:

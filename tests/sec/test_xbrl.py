@@ -156,7 +156,9 @@ def _independent_reading(xml: bytes) -> dict[str, tuple[object, ...]]:
         else:
             parser = _HtmlText()
             parser.feed(text)
-            value, unit, exact = " ".join("".join(parser.pieces).split()), None, None
+            # XML's four white-space characters only: a no-break space is text.
+            words = re.split("[ \t\n\r]+", "".join(parser.pieces))
+            value, unit, exact = " ".join(word for word in words if word), None, None
         namespace, name = element.tag[1:].split("}")
         facts[element.get("id")] = (
             namespace, name, value, unit, exact, nil, *contexts[element.get("contextRef")]
@@ -307,6 +309,20 @@ def test_text_blocks_are_their_text_with_continuations_followed():
     assert instruments.endswith("which accounted for 44% and 23%.")
     # Table cells are apart: a row reads as words and numbers, not "Cost13,844".
     assert re.search(r"Adjusted Cost Unrealized Gains Unrealized Losses Fair Value", instruments)
+
+
+@pytest.mark.parametrize("filing", [APPLE_10Q_2025, APPLE_10Q_2023])
+def test_no_break_spaces_are_kept_as_filed(filing):
+    # "March&#160;29, 2025": SEC's instance keeps U+00A0 in a text fact, and so does the inline
+    # reading of the same document; it is not white space to collapse.
+    root: Any = ElementTree.fromstring(sample_bytes(f"{filing}_htm.xml"))
+    filed = {element.get("id") for element in root if "\xa0" in (element.text or "")}
+    assert len(filed) >= 20
+    for relative in (f"{filing}_htm.xml", f"{filing}.htm"):
+        facts = _read(relative, deduplicate=False).facts
+        assert {fact.fact_id for fact in facts if "\xa0" in fact.value_text} == filed, relative
+    policies = _one(_read(f"{filing}.htm"), "us-gaap:BasisOfAccountingPolicyPolicyTextBlock")
+    assert re.search("ended September\xa02[48], 202[24]", policies.value_text)
 
 
 def test_known_facts_of_other_filers():
@@ -716,6 +732,33 @@ def test_escaped_text_blocks_are_text_with_blocks_apart():
         "built",
     )  # fmt: skip
     assert instance.facts[0].value_text == facts["b"]
+
+
+def test_an_escaped_fact_without_tags_is_its_escaped_text_as_sec_instance_has_it():
+    # NVIDIA's GoodwillDisclosureTextBlock: escape="true" and no tags. Its value is its content
+    # serialized as XML, `R&amp;D`, which SEC's instance holds (escaped once more in its file).
+    name = "us-gaap:GoodwillDisclosureTextBlock"
+    inline = parse_inline(
+        _inline(
+            f'<ix:nonNumeric name="{name}" contextRef="year" id="g" escape="true" '
+            'continuedAt="g-1">Goodwill of R&amp;D, 1 &lt; 2</ix:nonNumeric>'
+            '<ix:continuation id="g-1"> and more</ix:continuation>'
+        ),
+        "built",
+    )
+    instance = parse_instance(
+        _instance(
+            f'<{name} contextRef="year" id="g">Goodwill of R&amp;amp;D, 1 &amp;lt; 2 and more'
+            f"</{name}>"
+        ),
+        "built",
+    )
+    assert inline.facts[0].value_text == "Goodwill of R&amp;D, 1 &lt; 2 and more"
+    assert instance.facts == inline.facts
+    # Apple's tagless FiscalPeriod block is the same in both readings (fact-for-fact test).
+    apple = _read(f"{APPLE_10Q_2023}.htm", deduplicate=False)
+    fiscal = next(f for f in apple.facts if f.fact_id == "f-367")
+    assert fiscal.value_text.startswith("The Company’s fiscal year is the 52- or 53-week period")
 
 
 def test_instance_facts_contexts_and_units():
