@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed-requirements
 PYTEST_ARGS ?=
 
-.PHONY: install demo test lint run clean-demo
+.PHONY: install demo test test-fast lint run clean-demo
 
 $(INSTALLED): requirements.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "filings_crawler needs Python 3.11 or newer; found " + sys.version.split()[0] + " (set PYTHON=/path/to/python3.11)")'
@@ -22,6 +22,11 @@ demo: $(INSTALLED)
 # The whole suite. TEST_DATABASE_URL=postgresql://... runs it on that server instead of the embedded one.
 test: $(INSTALLED)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The quick tier, while working: all but the end-to-end crawls and the slow tests, on two processes
+# (each its own session, with its own database and mirror). `make test` before committing.
+test-fast: $(INSTALLED)
+	$(BIN)/python -m pytest -m "not slow and not e2e" -n 2 $(PYTEST_ARGS)
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check .

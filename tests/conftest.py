@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from collections.abc import Iterator
@@ -50,13 +52,41 @@ DATA_TABLES = (
 )
 
 
+@contextlib.contextmanager
+def embedded_server_folder() -> Iterator[Path]:
+    """A folder for an embedded PostgreSQL's data, outside pytest's temporary root; removed after.
+
+    Every pytest session that starts makes its temporary root (/tmp/pytest-of-<user>) private
+    again, mode 0700. Under root the server runs as a user of its own, which then can no longer
+    reach its data inside: a second session on the machine broke the first's server. No session
+    changes the rights of a folder of its own under the temporary directory.
+    """
+    folder = Path(tempfile.mkdtemp(prefix="filings-embedded-pg-"))
+    try:
+        folder.chmod(0o755)  # the server's user must pass through to the data folder inside
+        yield folder / "pgdata"
+    finally:
+        # The server's files belong to its user, which root may remove; stopped servers only.
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A fresh database with the schema applied: on TEST_DATABASE_URL's server, else embedded."""
-    embedded_dir = None
-    if not (admin_uri := os.environ.get("TEST_DATABASE_URL", "")):
-        embedded_dir = tmp_path_factory.mktemp("embedded-postgres") / "pgdata"
-        admin_uri = embedded.start_server(embedded_dir)
+def database_server() -> Iterator[tuple[str, Path | None]]:
+    """The admin URI of TEST_DATABASE_URL's server, else of an embedded one with its data folder."""
+    if admin_uri := os.environ.get("TEST_DATABASE_URL", ""):
+        yield admin_uri, None
+        return
+    with embedded_server_folder() as data_dir:
+        admin_uri = embedded.start_server(data_dir)
+        yield admin_uri, data_dir
+        # Now, not at the interpreter's exit: the suite ends everything it starts, and checks.
+        embedded.stop_server(data_dir)
+
+
+@pytest.fixture(scope="session")
+def database_url(database_server: tuple[str, Path | None]) -> Iterator[str]:
+    """A fresh database with the schema applied, on the server of `database_server`."""
+    admin_uri, _ = database_server
     name = f"filings_test_{uuid.uuid4().hex[:10]}"
     with psycopg.connect(admin_uri, autocommit=True) as conn:
         conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
@@ -69,9 +99,6 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     yield url
     with psycopg.connect(admin_uri, autocommit=True) as conn:
         conn.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name)))
-    if embedded_dir is not None:
-        # Now, not at the interpreter's exit: the suite ends everything it starts, and checks.
-        embedded.stop_server(embedded_dir)
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -7,9 +7,12 @@ import subprocess
 import sys
 import uuid
 
+import pytest
+
 from tests.conftest import PROJECT_ROOT, SESSION_MARK, marked_processes
 
 # Not marked e2e: CI runs it once (it runs a session of its own, on the same database server).
+pytestmark = pytest.mark.slow  # the restart test in a session of its own: half a minute
 
 
 def test_a_session_with_the_postgresql_restart_leaves_no_process(tmp_path):

@@ -8,12 +8,14 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import create_engine, text
 
 from filings_crawler.db import embedded
 from tests.conftest import PROJECT_ROOT
 
 # Not marked e2e: it brings its own embedded PostgreSQL and mirror, so CI runs it once.
+pytestmark = pytest.mark.slow  # two demo runs: over a minute
 
 
 def project_folder(where: Path) -> Path:

@@ -25,7 +25,7 @@ from edgar_mirror.past_universe import Universe, build
 from tests.conftest import DATA_TABLES, job_environment, run_scrapy
 from tests.faults.test_fault_suite import control
 
-pytestmark = [pytest.mark.e2e, pytest.mark.one_database_path]
+pytestmark = [pytest.mark.e2e, pytest.mark.one_database_path, pytest.mark.slow]
 
 KINDS = {
     "ticker files": r"^/www\.sec\.gov/files/company_tickers",

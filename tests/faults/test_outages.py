@@ -21,7 +21,7 @@ from sqlalchemy import Engine, create_engine, text
 from edgar_mirror import run_mirror_process
 from filings_crawler.db import embedded
 from filings_crawler.db.migrations import apply_migrations
-from tests.conftest import EDGAR_SAMPLE, job_environment, run_scrapy
+from tests.conftest import EDGAR_SAMPLE, embedded_server_folder, job_environment, run_scrapy
 from tests.resume.test_resume import CRAWL, dataset, requests_log, uninterrupted
 from tests.spiders.test_documents import add_company
 
@@ -29,22 +29,22 @@ pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture
-def restartable_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+def restartable_database() -> Iterator[tuple[str, Path]]:
     """A PostgreSQL of this test's own, so restarting it disturbs nothing else; stopped after."""
-    data_dir = tmp_path_factory.mktemp("restartable") / "pgdata"
-    admin = embedded.start_server(data_dir)
-    name = f"filings_restart_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    url = embedded.sqlalchemy_url(admin, name)
-    schema = create_engine(url)
-    apply_migrations(schema)
-    schema.dispose()
-    yield url, data_dir
-    # The restarted server is not the one the wheel started and would stop at exit: pg_ctl
-    # restart makes a new postmaster, which init adopts. It is stopped here, by its folder.
-    pg_ctl(data_dir, "stop")
-    embedded.stop_server(data_dir)
+    with embedded_server_folder() as data_dir:
+        admin = embedded.start_server(data_dir)
+        name = f"filings_restart_{uuid.uuid4().hex[:8]}"
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        url = embedded.sqlalchemy_url(admin, name)
+        schema = create_engine(url)
+        apply_migrations(schema)
+        schema.dispose()
+        yield url, data_dir
+        # The restarted server is not the one the wheel started and would stop at exit: pg_ctl
+        # restart makes a new postmaster, which init adopts. It is stopped here, by its folder.
+        pg_ctl(data_dir, "stop")
+        embedded.stop_server(data_dir)
 
 
 def pg_ctl(data_dir: Path, action: str) -> None:
