@@ -9,7 +9,7 @@ from pathlib import Path
 from textwrap import shorten
 
 from filings_crawler.cli import ProjectCommand, fail
-from filings_crawler.db.coverage import Coverage, CoverageRow, load_coverage, load_runs
+from filings_crawler.db.coverage import Coverage, CoverageRow, load_coverage, load_run_points
 from filings_crawler.reports import human_bytes, percent, plural
 from filings_crawler.reports.coverage_html import render_page
 from filings_crawler.storage.atomic import write_atomically
@@ -43,7 +43,7 @@ class Command(ProjectCommand):
             conn.begin(),
         ):
             coverage = load_coverage(conn)
-            runs = load_runs(conn) if opts.html else []
+            runs = load_run_points(conn) if opts.html else []
         generated_at = datetime.now(UTC)
         where = self.config.database.describe()
         print(f"Coverage of {where} at {generated_at:%Y-%m-%d %H:%M} UTC")

@@ -382,7 +382,7 @@ STAT_KEYS = {
 }
 
 
-def load_runs(conn: Connection, limit: int = 500) -> list[RunPoint]:
+def load_run_points(conn: Connection, limit: int = 500) -> list[RunPoint]:
     """The latest `limit` finished runs, oldest first, with the few stats the charts plot."""
     stats = execution_runs.c.metadata["stats"]
     query = (

@@ -13,7 +13,7 @@ from filings_crawler.db.coverage import (
     CoverageRow,
     ErrorReason,
     load_coverage,
-    load_runs,
+    load_run_points,
 )
 
 # (cik, exchange): NASDAQ 3 (one without filings), NYSE 2 (one without), NYSE American 1, and
@@ -221,7 +221,7 @@ def test_runs_give_their_throughput_and_what_they_processed(engine):
     insert_run(engine, "tickers", at(3, 0), at(3, 0), {"stats": {"item_scraped_count": "7"}})
     insert_run(engine, "backfill", at(4, 0), None, {}, status="running")
     with engine.connect() as conn:
-        runs = load_runs(conn)
+        runs = load_run_points(conn)
     assert [(run.run_type, run.status) for run in runs] == [
         ("backfill", "succeeded"),
         ("documents", "succeeded"),
