@@ -74,6 +74,31 @@ def test_apples_instance_gives_its_facts_once_each_and_a_rerun_the_same(engine, 
         assert conn.execute(text("SELECT count(*) FROM facts")).scalar_one() == 700
 
 
+def test_a_facts_footnote_and_no_break_spaces_are_stored_as_read(engine, tmp_path):
+    # Apple's real instance, with a footnote link (as SEC writes one) added to its fact f-54.
+    link = (
+        b'<link:footnoteLink xlink:type="extended" xlink:role="http://www.xbrl.org/2003/role/link">'
+        b'<link:loc xlink:type="locator" xlink:href="#f-54" xlink:label="f-54_loc"/>'
+        b'<link:footnote xlink:type="resource" xlink:label="fn-1" xml:lang="en-US" '
+        b'xlink:role="http://www.xbrl.org/2003/role/footnote">(1) Products&#160;only.</link:footnote>'
+        b'<link:footnoteArc xlink:type="arc" xlink:from="f-54_loc" xlink:to="fn-1" '
+        b'xlink:arcrole="http://www.xbrl.org/2003/arcrole/fact-footnote"/></link:footnoteLink>'
+    )
+    body = sample_bytes(INSTANCE).replace(b"</xbrl>", link + b"</xbrl>")
+    storage = LocalStorage(tmp_path)
+    stored_instance(engine, storage, body)
+    assert read(engine, storage) == 700
+    with engine.connect() as conn:
+        footnoted = conn.execute(
+            text("SELECT value_numeric, footnote FROM facts WHERE footnote IS NOT NULL")
+        ).all()
+        spaced = conn.execute(
+            text("SELECT count(*) FROM facts WHERE strpos(value_text, chr(160)) > 0")
+        ).scalar_one()
+    assert footnoted == [(68714000000, "(1) Products\xa0only.")]
+    assert spaced == 20  # the text blocks SEC's instance writes with U+00A0
+
+
 @pytest.mark.parametrize(
     ("body", "reason"),
     [

@@ -131,7 +131,7 @@ ORDER BY f.filing_date, f.accession_number
 # The most precise first, so that of two facts on one FSDS key the kept one is the exact one.
 _NUMBERS = """
 SELECT x.concept_name, x.namespace, x.value_numeric, x.unit, x.period_instant,
-       x.period_start, x.period_end, x.dimensions::text AS dimensions, x.decimals
+       x.period_start, x.period_end, x.dimensions::text AS dimensions, x.decimals, x.footnote
 FROM facts x
 WHERE x.filing_id = :filing_id AND x.is_numeric AND NOT x.is_nil
 ORDER BY x.decimals DESC NULLS FIRST, x.id

@@ -49,6 +49,7 @@ def replace_facts(conn: Connection, filing_id: int, source: str, found: Sequence
             "dimensions": [list(pair) for pair in fact.dimensions],
             "decimals": fact.decimals,
             "context_id": fact.context_id,
+            "footnote": fact.footnote,
         }
         for fact in found
     ]

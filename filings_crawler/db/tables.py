@@ -153,6 +153,7 @@ facts = Table(
     Column("dimensions", JSONB, nullable=False),
     Column("decimals", Integer),
     Column("context_id", Text, nullable=False),
+    Column("footnote", Text),
 )
 
 sections = Table(

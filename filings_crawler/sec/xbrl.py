@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Context, Decimal
 from html import escape, unescape
@@ -64,6 +64,10 @@ _UNIT = f"{{{XBRLI}}}unit"
 _XBRL_ROOT = f"{{{XBRLI}}}xbrl"
 # The parts of an instance that are not facts: SEC's footnote links and references.
 _LINKBASE = "{http://www.xbrl.org/2003/linkbase}"
+_XLINK = "{http://www.w3.org/1999/xlink}"
+FACT_FOOTNOTE = "http://www.xbrl.org/2003/arcrole/fact-footnote"
+# Between the texts of a fact's footnotes.
+FOOTNOTE_SEPARATOR = " "
 
 
 @dataclass(frozen=True)
@@ -86,6 +90,11 @@ class Fact:
     29 March and an instant "2025-03-29" is the end of that day; all three None is "forever".
     `dimensions` are (axis, member) QNames as written, sorted; a typed dimension has its value's
     text as the member.
+
+    `footnote` is the text of the footnotes linked to the fact (inline XBRL's `ix:footnote` and
+    `ix:relationship`, an instance's `link:footnoteLink`), read as a text block is, several
+    joined by FOOTNOTE_SEPARATOR in the order they are linked; None when it has none. Kept whole:
+    SEC's data sets cut it at 512 characters (`fsds.footnote`).
     """
 
     concept_prefix: str
@@ -105,6 +114,7 @@ class Fact:
     entity_scheme: str
     entity_identifier: str
     is_truncated: bool = False
+    footnote: str | None = None
     # The fact's id in the document, for finding it again; duplicates differ in it.
     fact_id: str | None = field(default=None, compare=False)
 
@@ -152,6 +162,7 @@ def parse_instance(
     contexts = _read_contexts(root.iterchildren(_CONTEXT), problems)
     units = _read_units(root.iterchildren(_UNIT), problems)
     reader = _FactReader(contexts, units, problems)
+    reader.footnotes = _instance_footnotes(root)
     for element in root.iterchildren():
         tag = element.tag
         if not isinstance(tag, str) or tag in (_CONTEXT, _UNIT) or tag.startswith(_LINKBASE):
@@ -223,6 +234,11 @@ def parse_inline_set(
         units.update(_read_units(root.iter(_UNIT), problems))
     reader = _FactReader(contexts, units, problems)
     continuations = _continuations([(root, ix) for _, root, ix in read])
+    # The footnotes of every document first: a fact's footnote is kept as the fact is read.
+    # (A relationship is read with the footnotes of its own document.)
+    reader.footnotes = {}
+    for _, root, ix in read:
+        reader.footnotes.update(_inline_footnotes(root, _Inline(ix, continuations), problems))
     for body, root, ix in read:
         inline = _Inline(ix, continuations)
         # Every namespace is declared on the root (as documents are written): a prefix is
@@ -490,6 +506,8 @@ class _Inline:
         self.fraction = f"{{{ix}}}fraction"
         self.tuple = f"{{{ix}}}tuple"
         self.exclude = f"{{{ix}}}exclude"
+        self.footnote = f"{{{ix}}}footnote"
+        self.relationship = f"{{{ix}}}relationship"
         self.continuations = continuations
 
 
@@ -525,6 +543,8 @@ class _FactReader:
         self.every: list[Fact] = []
         # The namespaces in scope for every element, when they are the same for all.
         self.namespaces: dict[str | None, str] | None = None
+        # The text of each footnoted fact's footnotes, by the fact's id.
+        self.footnotes: dict[str, str] = {}
 
     def _namespace(self, element: etree._Element, prefix: str | None) -> str | None:
         namespaces = self.namespaces if self.namespaces is not None else element.nsmap
@@ -602,19 +622,7 @@ class _FactReader:
         return prefix, name, namespace
 
     def _continuations(self, element: etree._Element, inline: _Inline) -> Iterator[etree._Element]:
-        seen = set()
-        next_id = element.get("continuedAt")
-        while next_id:
-            continuation = inline.continuations.get(next_id)
-            if continuation is None or next_id in seen:
-                why = "is missing" if continuation is None else "loops"
-                self.problems.add(
-                    f"{_where(element)}: its continuation {next_id!r} {why}; text kept up to there"
-                )
-                return
-            seen.add(next_id)
-            yield continuation
-            next_id = continuation.get("continuedAt")
+        return _continued(element, inline, self.problems)
 
     def _formatted(self, element: etree._Element, shown: str) -> str | None:
         """The value `shown` with the element's format, or (no format) as shown; None if unread."""
@@ -716,6 +724,7 @@ class _FactReader:
             entity_scheme=context.entity_scheme,
             entity_identifier=context.entity_identifier,
             is_truncated=truncated,
+            footnote=self.footnotes.get(element.get("id") or ""),
             fact_id=element.get("id"),
         )
         # The same fact is often shown twice in inline XBRL (a cover number, a statement and a
@@ -742,8 +751,37 @@ class _FactReader:
             return Facts(self.every, self.problems.listed(), 0)
         # Of duplicates, the most precise is kept (INF first), then the lowest context and fact
         # ids: the same choice whatever the order of the document.
-        facts = [min(group, key=_preference) for group in self.groups.values()]
+        facts = [_kept(group) for group in self.groups.values()]
         return Facts(facts, self.problems.listed(), len(self.every) - len(facts))
+
+
+def _kept(duplicates: list[Fact]) -> Fact:
+    kept = min(duplicates, key=_preference)
+    if kept.footnote is None:
+        # A footnote is linked to one showing of a fact (one id); the fact kept carries it.
+        footnoted = next((fact.footnote for fact in duplicates if fact.footnote), None)
+        if footnoted is not None:
+            kept = replace(kept, footnote=footnoted)
+    return kept
+
+
+def _continued(
+    element: etree._Element, inline: _Inline, problems: _Problems
+) -> Iterator[etree._Element]:
+    """The continuations of a fact or footnote, in order (`continuedAt` followed)."""
+    seen = set()
+    next_id = element.get("continuedAt")
+    while next_id:
+        continuation = inline.continuations.get(next_id)
+        if continuation is None or next_id in seen:
+            why = "is missing" if continuation is None else "loops"
+            problems.add(
+                f"{_where(element)}: its continuation {next_id!r} {why}; text kept up to there"
+            )
+            return
+        seen.add(next_id)
+        yield continuation
+        next_id = continuation.get("continuedAt")
 
 
 def _preference(fact: Fact) -> tuple[int, int, str, str]:
@@ -841,3 +879,67 @@ def _walk(element: etree._Element, exclude: str, pieces: list[str], *, blocks: b
 def _text_value(text: str) -> str:
     """An instance's text fact: plain text, or a text block's HTML, read as inline text is."""
     return _normalized(_html_text(text) if _MARKUP.search(text) else text)
+
+
+# --- footnotes -----------------------------------------------------------------------------------
+
+
+def _footnote_text(parts: Iterable[etree._Element], exclude: str) -> str:
+    """A footnote's text, read as an escaped text block is (its XHTML's blocks apart)."""
+    pieces: list[str] = []
+    for part in parts:
+        _walk(part, exclude, pieces, blocks=True)
+    return _normalized("".join(pieces))
+
+
+def _joined(links: dict[str, list[str]], texts: dict[str, str]) -> dict[str, str]:
+    """Each fact's footnote texts, by the fact's id, in link order, each footnote once."""
+    joined = {}
+    for fact_id, labels in links.items():
+        found = [texts[label] for label in dict.fromkeys(labels) if texts.get(label)]
+        if found:
+            joined[fact_id] = FOOTNOTE_SEPARATOR.join(found)
+    return joined
+
+
+def _instance_footnotes(root: etree._Element) -> dict[str, str]:
+    """An instance's footnotes (XBRL 2.1 footnote links: locators to facts, footnote resources,
+    fact-footnote arcs between their labels)."""
+    links: dict[str, list[str]] = {}
+    texts: dict[str, str] = {}
+    for number, link in enumerate(root.iterchildren(f"{_LINKBASE}footnoteLink")):
+        # Labels are local to their link: qualified by the link's number.
+        facts: dict[str, list[str]] = {}
+        for loc in link.iterchildren(f"{_LINKBASE}loc"):
+            href = loc.get(f"{_XLINK}href") or ""
+            facts.setdefault(loc.get(f"{_XLINK}label") or "", []).append(href.rpartition("#")[2])
+        for note in link.iterchildren(f"{_LINKBASE}footnote"):
+            label = f"{number}/{note.get(f'{_XLINK}label') or ''}"
+            texts[label] = _footnote_text([note], "")
+        for arc in link.iterchildren(f"{_LINKBASE}footnoteArc"):
+            if arc.get(f"{_XLINK}arcrole") != FACT_FOOTNOTE:
+                continue
+            to = f"{number}/{arc.get(f'{_XLINK}to') or ''}"
+            for fact_id in facts.get(arc.get(f"{_XLINK}from") or "", []):
+                links.setdefault(fact_id, []).append(to)
+    return _joined(links, texts)
+
+
+def _inline_footnotes(root: etree._Element, inline: _Inline, problems: _Problems) -> dict[str, str]:
+    """An inline document's footnotes: `ix:relationship` (fact-footnote by default) from facts'
+    ids to `ix:footnote` ids, a footnote's continuations followed."""
+    notes = {note.get("id") or "": note for note in root.iter(inline.footnote)}
+    if not notes:
+        return {}
+    links: dict[str, list[str]] = {}
+    for relationship in root.iter(inline.relationship):
+        if relationship.get("arcrole", FACT_FOOTNOTE) != FACT_FOOTNOTE:
+            continue
+        to = (relationship.get("toRefs") or "").split()
+        for fact_id in (relationship.get("fromRefs") or "").split():
+            links.setdefault(fact_id, []).extend(to)
+    texts = {}
+    for note_id, note in notes.items():
+        parts = [note, *_continued(note, inline, problems)]
+        texts[note_id] = _footnote_text(parts, inline.exclude)
+    return _joined(links, texts)

@@ -10,7 +10,7 @@ implementation (the transforms SEC runs to extract `*_htm.xml` instances), so a 
 the inline document equals the same fact in SEC's instance.
 
 Not implemented, and reported as UnknownFormat: dates in languages other than English and in
-non-Gregorian calendars, and SEC's `countrynameen` and `edgarprovcountryen` (country names).
+non-Gregorian calendars, and SEC's `countrynameen` and `edgarprovcountryen` (country names; not yet).
 """
 
 from __future__ import annotations

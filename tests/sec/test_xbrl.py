@@ -761,6 +761,67 @@ def test_an_escaped_fact_without_tags_is_its_escaped_text_as_sec_instance_has_it
     assert fiscal.value_text.startswith("The Company’s fiscal year is the 52- or 53-week period")
 
 
+def test_footnotes_are_the_text_linked_to_each_fact_in_both_readings():
+    # Salesforce's 10-K links 51 facts to footnotes; the sample holds none of its files, so the
+    # two forms are built here as SEC writes them (inline: ix:footnote and ix:relationship; the
+    # instance SEC extracts from it: a link:footnoteLink with locators, resources and arcs).
+    document = _inline(
+        _number("1", id="a", decimals="0")
+        + _number("1", id="a2", decimals="0")
+        + _number("2", id="b", name="us-gaap:NetIncomeLoss", decimals="0")
+        + _number("3", id="c", name="us-gaap:Assets", context="end", decimals="0")
+        + '<ix:footnote id="fn1" xml:lang="en-US" continuedAt="fn1-more"><div>(1) Includes'
+        "<br/>R&amp;D&#160;credits.</div></ix:footnote>"
+        '<ix:continuation id="fn1-more"><span> Restated.</span></ix:continuation>'
+        '<ix:footnote id="fn2" xml:lang="en-US">(2) Unaudited.</ix:footnote>'
+        '<ix:relationship fromRefs="a b" toRefs="fn1"/>'
+        '<ix:relationship arcrole="http://www.xbrl.org/2003/arcrole/fact-footnote" '
+        'fromRefs="a2" toRefs="fn2 fn1"/>'
+        '<ix:relationship arcrole="http://www.xbrl.org/2003/arcrole/fact-explanatoryFact" '
+        'fromRefs="c" toRefs="fn2"/>'
+    )
+    inline = parse_inline(document, "built")
+    footnotes = {fact.fact_id: fact.footnote for fact in inline.facts}
+    first = "(1) Includes R&D\xa0credits. Restated."
+    # a and a2 are one fact: the one kept has a's footnote; b shares fn1; c's link is not to a
+    # footnote but to an explanatory fact.
+    assert footnotes == {"a": first, "b": first, "c": None}
+    every = {f.fact_id: f.footnote for f in parse_inline(document, "x", deduplicate=False).facts}
+    assert every["a2"] == f"(2) Unaudited. {first}"
+    link = (
+        '<link:footnoteLink xmlns:link="http://www.xbrl.org/2003/linkbase" '
+        'xmlns:xlink="http://www.w3.org/1999/xlink" xlink:type="extended" '
+        'xlink:role="http://www.xbrl.org/2003/role/link">'
+        '<link:loc xlink:type="locator" xlink:href="#a" xlink:label="a_loc"/>'
+        '<link:loc xlink:type="locator" xlink:href="#b" xlink:label="b_loc"/>'
+        '<link:footnote xlink:type="resource" xlink:label="fn1" xlink:role='
+        '"http://www.xbrl.org/2003/role/footnote" xml:lang="en-US" id="fn1">'
+        '<div xmlns="http://www.w3.org/1999/xhtml">(1) Includes<br/>R&amp;D&#160;credits.</div>'
+        '<span xmlns="http://www.w3.org/1999/xhtml"> Restated.</span></link:footnote>'
+        '<link:footnoteArc xlink:type="arc" xlink:arcrole='
+        '"http://www.xbrl.org/2003/arcrole/fact-footnote" xlink:from="a_loc" xlink:to="fn1"/>'
+        '<link:footnoteArc xlink:type="arc" xlink:arcrole='
+        '"http://www.xbrl.org/2003/arcrole/fact-footnote" xlink:from="b_loc" xlink:to="fn1"/>'
+        "</link:footnoteLink>"
+    )
+    instance = parse_instance(
+        _instance(
+            '<us-gaap:Revenues contextRef="year" unitRef="usd" decimals="0" id="a">1'
+            "</us-gaap:Revenues>"
+            '<us-gaap:NetIncomeLoss contextRef="year" unitRef="usd" decimals="0" id="b">2'
+            "</us-gaap:NetIncomeLoss>"
+            '<us-gaap:Assets contextRef="end" unitRef="usd" decimals="0" id="c">3</us-gaap:Assets>'
+            + link
+        ),
+        "built",
+    )
+    assert instance.problems == inline.problems == []
+    assert instance.facts == inline.facts
+    # Apple's two 10-Qs have no footnotes.
+    assert all(f.footnote is None for f in _read(f"{APPLE_10Q_2025}_htm.xml").facts)
+    assert all(f.footnote is None for f in _read(f"{APPLE_10Q_2025}.htm").facts)
+
+
 def test_instance_facts_contexts_and_units():
     document = _instance(
         '<us-gaap:Revenues contextRef="year" unitRef="usd" decimals="-6" id="r">'
