@@ -86,5 +86,13 @@ def test_documents_go_to_s3_in_the_same_layout_with_checksums_and_exports(
         )
         for item in page.get("Contents", [])
     }
-    assert {key.split("/")[1] for key in parquet} == {"filings", "facts", "companies", "artifacts"}
+    assert {key.split("/")[1] for key in parquet} == {
+        "filings",
+        "facts",
+        "pre",
+        "tag",
+        "sections",
+        "companies",
+        "artifacts",
+    }
     assert "parquet/filings/year=2025/form_type=10-Q/part-0.parquet" in parquet
