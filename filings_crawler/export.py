@@ -53,7 +53,7 @@ from sqlalchemy import Connection, text
 
 from filings_crawler.db import exports
 from filings_crawler.db.exports import scope as export_scope
-from filings_crawler.fsds_rows import linkbase_rows, sub_row
+from filings_crawler.fsds_rows import keep_tag_rows, linkbase_rows, sorted_tag_rows, sub_row
 from filings_crawler.sec import fsds
 from filings_crawler.storage.backends import Storage
 
@@ -250,14 +250,12 @@ def export_parquet(
         # SEC's sub, pre and tag rows of the partition's filings whose facts were read.
         subs = {}
         pre: list[dict[str, Any]] = []
-        tags: dict[tuple[Any, Any], dict[str, Any]] = {}
+        tags: dict[tuple[Any, Any], list[Any]] = {}
         for filing in exports.sub_filings(conn, scope, scoped):
             subs[filing["adsh"]] = dict(zip(fsds.SUB_COLUMNS, sub_row(filing), strict=True))
             pre_rows, tag_rows = linkbase_rows(conn, dataset, filing, export.result.problems)
             pre.extend(dict(zip(fsds.PRE_COLUMNS, row, strict=True)) for row in pre_rows)
-            for row in tag_rows:
-                if (row[0], row[1]) not in tags or tags[(row[0], row[1])]["tlabel"] is None:
-                    tags[(row[0], row[1])] = dict(zip(fsds.TAG_COLUMNS, row, strict=True))
+            keep_tag_rows(tags, tag_rows)
         export.file(
             "filings",
             folder,
@@ -268,7 +266,11 @@ def export_parquet(
         export.file("facts", folder, exports.PARQUET_FACTS.format(where=scope), scoped, fsds_fact)
         export.file("sections", folder, exports.PARQUET_SECTIONS.format(where=scope), scoped)
         export.rows("pre", folder, pre)
-        export.rows("tag", folder, [tags[key] for key in sorted(tags, key=str)])
+        export.rows(
+            "tag",
+            folder,
+            [dict(zip(fsds.TAG_COLUMNS, row, strict=True)) for row in sorted_tag_rows(tags)],
+        )
     export.file("companies", "", exports.PARQUET_COMPANIES.format(where=where), params)
     for year in sorted({year for year, _ in partitions}):
         scope = f"{where} AND {exports.PARQUET_IN_YEAR}"

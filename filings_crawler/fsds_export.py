@@ -33,7 +33,13 @@ from sqlalchemy import Connection
 
 from filings_crawler.db import exports as queries
 from filings_crawler.export import ExportResult
-from filings_crawler.fsds_rows import linkbase_rows, num_rows, sub_row
+from filings_crawler.fsds_rows import (
+    keep_tag_rows,
+    linkbase_rows,
+    num_rows,
+    sorted_tag_rows,
+    sub_row,
+)
 from filings_crawler.sec import fsds
 from filings_crawler.storage.backends import Storage
 
@@ -63,8 +69,7 @@ def export_fsds(
         name = fsds.quarter(first)
         _, last = fsds.quarter_bounds(name)
         with _QuarterFiles() as files:
-            # tag.txt holds each (tag, version) once in the quarter, as SEC's does: a row with
-            # its labels (read from a filing's linkbases) before one without.
+            # tag.txt holds each (tag, version) once in the quarter.
             tags: dict[tuple[Any, Any], list[Any]] = {}
             in_quarter = f"{where} AND f.filing_date BETWEEN :first AND :last"
             bounds = {**params, "first": first, "last": last}
@@ -75,11 +80,8 @@ def export_fsds(
                 )
                 pre, tag = linkbase_rows(conn, dataset, filing, result.problems)
                 files.write("pre", pre)
-                for row in tag:
-                    known = tags.get((row[0], row[1]))
-                    if known is None or (known[7] is None and row[7] is not None):
-                        tags[(row[0], row[1])] = row
-            files.write("tag", [tags[key] for key in sorted(tags, key=str)])
+                keep_tag_rows(tags, tag)
+            files.write("tag", sorted_tag_rows(tags))
             for table, count in files.counts.items():
                 result.rows[table] += count
             stored = out.write(f"{name}.zip", files.zip())

@@ -140,3 +140,19 @@ def linkbase_rows(
         for t in tag
     ]
     return pre_rows, tag_table
+
+
+_TLABEL = fsds.TAG_COLUMNS.index("tlabel")
+
+
+def keep_tag_rows(kept: dict[tuple[Any, Any], list[Any]], rows: Iterable[list[Any]]) -> None:
+    """Add `rows` to `kept`, each (tag, version) once as in SEC's tag.txt: a row with its labels
+    (read from a filing's linkbases) wins over one without."""
+    for row in rows:
+        known = kept.get((row[0], row[1]))
+        if known is None or (known[_TLABEL] is None and row[_TLABEL] is not None):
+            kept[(row[0], row[1])] = row
+
+
+def sorted_tag_rows(kept: dict[tuple[Any, Any], list[Any]]) -> list[list[Any]]:
+    return [kept[key] for key in sorted(kept, key=str)]
