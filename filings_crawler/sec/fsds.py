@@ -29,6 +29,8 @@ from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
+from filings_crawler.sec import countries
+
 LEGAL_ENTITY_AXIS = "dei:LegalEntityAxis"
 FOOTNOTE_CHARS = 512
 _FOUR_PLACES = Decimal("0.0001")
@@ -225,10 +227,12 @@ def address(place: dict[str, object] | None) -> tuple[str | None, ...]:
 
 
 def incorporation(code: str | None) -> tuple[str | None, str | None]:
-    """(`countryinc`, `stprinc`) of EDGAR's state of incorporation code (`DE` is US, DE)."""
-    if code and code.upper() in US_STATES:
-        return "US", code.upper()
-    return None, None
+    """(`countryinc`, `stprinc`) of EDGAR's state of incorporation code: `DE` is (US, DE),
+    Ontario's `A6` (CA, ON), the Cayman Islands' `E9` (KY, None); an unknown code is neither."""
+    code = (code or "").strip().upper()
+    if code in US_STATES:
+        return "US", code
+    return countries.ISO_BY_EDGAR.get(code, (None, None))
 
 
 def former_name(former_names: Iterable[dict[str, object]]) -> tuple[str | None, int | None]:

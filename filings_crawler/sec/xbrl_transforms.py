@@ -5,12 +5,13 @@ names a `format` that says how to read it. This module implements the formats 10
 documents use: the XBRL International registries (TR1 2010-04-20 to TR5 2022-02-16; the names do
 not collide across versions, so one table serves them all) for numbers, booleans and English or
 numeric dates, and SEC's own registry (`ixt-sec`, 2015-08-31) for number words, durations,
-ballot boxes, states, exchanges and filer categories. The results follow SEC's reference
+ballot boxes, states, countries (ISO and EDGAR codes, from `countries`), exchanges and filer
+categories. The results follow SEC's reference
 implementation (the transforms SEC runs to extract `*_htm.xml` instances), so a fact read from
 the inline document equals the same fact in SEC's instance.
 
 Not implemented, and reported as UnknownFormat: dates in languages other than English and in
-non-Gregorian calendars, and SEC's `countrynameen` and `edgarprovcountryen` (country names; not yet).
+non-Gregorian calendars.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from __future__ import annotations
 import calendar
 import re
 from collections.abc import Callable
+
+from filings_crawler.sec import countries
 
 IXT_NAMESPACES = frozenset(
     {
@@ -390,6 +393,22 @@ def _state(text: str) -> str:
     return code
 
 
+def _country(text: str) -> str:
+    code = countries.ISO_BY_NAME.get(countries.name_key(text)) if text.strip() else None
+    if code is None:
+        raise NotInFormat(f"{text!r} is not a country ISO 3166 names")
+    return code
+
+
+def _edgar_place(text: str) -> str:
+    # SEC's reference reads US territories, Canada's provinces and countries here, not the 50
+    # states (those are `stateprovnameen`'s; "Georgia" here is the country, 2Q).
+    code = countries.EDGAR_BY_NAME.get(countries.name_key(text)) if text.strip() else None
+    if code is None:
+        raise NotInFormat(f"{text!r} is not a province or country EDGAR codes")
+    return code
+
+
 # SEC's exchange codes, by the exchange's name without "The" and without ", LLC" / ", Inc.".
 _EXCHANGES = {
     "box exchange": "BOX", "cboe byx exchange": "CboeBYX", "cboe bzx exchange": "CboeBZX",
@@ -521,6 +540,8 @@ _IXT_SEC: dict[str, Callable[[str], str]] = {
     "boolballotbox": lambda text: _ballot_box(text, "false", "true"),
     "yesnoballotbox": lambda text: _ballot_box(text, "No", "Yes"),
     "stateprovnameen": _state,
+    "countrynameen": _country,
+    "edgarprovcountryen": _edgar_place,
     "exchnameen": _exchange,
     "entityfilercategoryen": _filer_category,
 }

@@ -65,3 +65,13 @@ def test_submission_columns():
     assert fsds.fiscal_year_end("0927") == "0927"
     assert fsds.quarter(date(2025, 5, 2)) == "2025q2"
     assert fsds.quarter_bounds("2025q2") == (date(2025, 4, 1), date(2025, 6, 30))
+
+
+def test_place_of_incorporation_from_edgars_code():
+    assert fsds.incorporation("DE") == ("US", "DE")
+    assert fsds.incorporation("pr") == ("US", "PR")
+    assert fsds.incorporation("E9") == ("KY", None)  # Cayman Islands
+    assert fsds.incorporation("L2") == ("IE", None)  # Ireland
+    assert fsds.incorporation("A6") == ("CA", "ON")  # Ontario
+    assert fsds.incorporation("XX") == (None, None)
+    assert fsds.incorporation(None) == (None, None)

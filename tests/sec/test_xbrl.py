@@ -411,6 +411,29 @@ def test_known_facts_of_other_filers():
         (IXT_SEC_NAMESPACE, "stateprovnameen", "California", "CA"),
         (IXT_SEC_NAMESPACE, "stateprovnameen", "new  york", "NY"),
         (IXT_SEC_NAMESPACE, "stateprovnameen", "Ontario", "ON"),
+        (IXT_SEC_NAMESPACE, "countrynameen", "United  Kingdom", "GB"),
+        (IXT_SEC_NAMESPACE, "countrynameen", "U.K.", "GB"),
+        (IXT_SEC_NAMESPACE, "countrynameen", "The Netherlands", "NL"),
+        (IXT_SEC_NAMESPACE, "countrynameen", "People’s Republic of China", "CN"),
+        (IXT_SEC_NAMESPACE, "countrynameen", "Côte d'Ivoire", "CI"),
+        (IXT_SEC_NAMESPACE, "countrynameen", "Cote d’Ivoire", "CI"),
+        (IXT_SEC_NAMESPACE, "countrynameen", "Cayman Islands", "KY"),
+        (IXT_SEC_NAMESPACE, "countrynameen", "Curaçao", "CW"),
+        (IXT_SEC_NAMESPACE, "countrynameen", "U.S.A.", "US"),
+        (IXT_SEC_NAMESPACE, "edgarprovcountryen", "Cayman Islands", "E9"),
+        (IXT_SEC_NAMESPACE, "edgarprovcountryen", "Bermuda", "D0"),
+        (IXT_SEC_NAMESPACE, "edgarprovcountryen", "Ireland", "L2"),
+        (IXT_SEC_NAMESPACE, "edgarprovcountryen", "Jersey", "Y9"),
+        (IXT_SEC_NAMESPACE, "edgarprovcountryen", "England and Wales", "X0"),
+        (IXT_SEC_NAMESPACE, "edgarprovcountryen", "British Virgin Islands", "D8"),
+        (IXT_SEC_NAMESPACE, "edgarprovcountryen", "Virgin Islands, U.S.", "VI"),
+        (IXT_SEC_NAMESPACE, "edgarprovcountryen", "Ontario, Canada", "A6"),
+        (IXT_SEC_NAMESPACE, "edgarprovcountryen", "Québec", "A8"),
+        (IXT_SEC_NAMESPACE, "edgarprovcountryen", "Canada", "Z4"),
+        (IXT_SEC_NAMESPACE, "edgarprovcountryen", "Georgia", "2Q"),  # the country
+        (IXT_SEC_NAMESPACE, "edgarprovcountryen", "United States", "X1"),
+        (IXT_SEC_NAMESPACE, "edgarprovcountryen", "Netherlands Antilles", "P8"),
+        (IXT_SEC_NAMESPACE, "edgarprovcountryen", "Unknown", "XX"),
         (IXT_SEC_NAMESPACE, "exchnameen", "The Nasdaq Stock Market LLC", "NASDAQ"),
         (IXT_SEC_NAMESPACE, "exchnameen", "Nasdaq Global Select Market", "NASDAQ"),
         (IXT_SEC_NAMESPACE, "exchnameen", "New York Stock Exchange", "NYSE"),
@@ -459,6 +482,11 @@ def test_transformations(namespace, name, shown, value):
         (IXT_SEC_NAMESPACE, "durwordsen", "year " * 100),
         (IXT_SEC_NAMESPACE, "boolballotbox", "X"),
         (IXT_SEC_NAMESPACE, "stateprovnameen", "Atlantis"),
+        (IXT_SEC_NAMESPACE, "countrynameen", "Atlantis"),
+        (IXT_SEC_NAMESPACE, "countrynameen", "Ontario"),  # a province is not a country
+        (IXT_SEC_NAMESPACE, "countrynameen", " "),
+        (IXT_SEC_NAMESPACE, "edgarprovcountryen", "Delaware"),  # states: stateprovnameen
+        (IXT_SEC_NAMESPACE, "edgarprovcountryen", "Curaçao"),  # no EDGAR code of its own
         (IXT_SEC_NAMESPACE, "exchnameen", "Nasdaq Capital Market"),
         (IXT_SEC_NAMESPACE, "entityfilercategoryen", "Smaller reporting company"),
         (TR4, "num-dot-decimal", "1" * 20_000),
@@ -472,7 +500,6 @@ def test_text_that_does_not_fit_its_format(namespace, name, shown):
 @pytest.mark.parametrize(
     ("namespace", "name"),
     [
-        (IXT_SEC_NAMESPACE, "countrynameen"),  # not implemented (see the module)
         (TR4, "date-day-monthname-year-de"),  # other languages are not
         (TR4, "numdotdecimal-typo"),
         ("http://example.com/transformation", "num-dot-decimal"),
@@ -619,7 +646,7 @@ def test_a_format_not_known_or_not_fitting_keeps_the_text_without_number():
             + _number("(1,234)", id="b", name="us-gaap:Assets", format=DOT)
             + _number("1,000", id="c", name="us-gaap:Liabilities")
             + '<ix:nonNumeric name="dei:EntityAddressCountry" contextRef="year" id="d" '
-            'format="ixt-sec:countrynameen">United  Kingdom</ix:nonNumeric>'
+            'format="ixt-sec:countrynameen">Narnia</ix:nonNumeric>'
         ),
         "built",
     )
@@ -628,7 +655,7 @@ def test_a_format_not_known_or_not_fitting_keeps_the_text_without_number():
         "a": (None, "12 345"),
         "b": (None, "(1,234)"),
         "c": (None, "1,000"),  # without a format, the text is the XBRL value: no commas
-        "d": (None, "United Kingdom"),
+        "d": (None, "Narnia"),
     }
     assert len(facts.problems) == 4
     assert "fact a: format 'ixt:num-space-dot' is not known; its text is kept" in facts.problems
