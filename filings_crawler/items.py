@@ -13,7 +13,7 @@ from datetime import date, datetime
 from filings_crawler.sec.covers import Cover
 from filings_crawler.sec.listings import Listing
 from filings_crawler.sec.past_listings import DeclaredListing
-from filings_crawler.sec.plans import InHand, ToFetch
+from filings_crawler.sec.plans import EXHIBIT, HTML, XBRL, InHand, ToFetch
 from filings_crawler.sec.submissions import FilingRow, Profile
 from filings_crawler.sec.tickers import Company
 from filings_crawler.storage.layout import FilingPlace
@@ -144,6 +144,16 @@ class FilingDocuments:
     outcomes: list[ArtifactOutcome] = field(default_factory=list)
     # What the primary document's cover page declares (exchanges, symbols); None: not read.
     cover: Cover | None = None
+    # The stored bytes the derived outputs read (storage path -> bytes as stored: the primary
+    # document, HTML exhibits, SEC's instance), so facts and sections do not read the store back
+    # (filings_crawler/derived.py). Gone with the item when it leaves the pipelines.
+    bodies: dict[str, bytes] = field(default_factory=dict)
+
+    def stored(self, kind: str, name: str, path: str, data: bytes) -> None:
+        """A file of this filing was written to `path`; keep it if a derived output reads it."""
+        document = kind in (HTML, EXHIBIT) and name.lower().endswith((".htm", ".html"))
+        if document or (kind == XBRL and name.endswith("_htm.xml")):
+            self.bodies[path] = data
 
 
 @dataclass

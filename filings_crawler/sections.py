@@ -1,16 +1,17 @@
-"""A stored 10-K or 10-Q's Items: read from the store, split (sec/sections), written (db/sections.py).
+"""A stored 10-K or 10-Q's Items: split (sec/sections) from its stored primary document, written
+(db/sections.py).
 
-A document that cannot be split is refused for that filing alone: the reason is recorded in
-`filings.sections_error`. A store that fails (a file missing, a read refused) leaves the filing
-unsplit, to be asked again by the next `scrapy sections`. Used by the sections pipeline as each
-filing is stored and by `scrapy sections` for the filings stored before, in a thread.
+A document that cannot be split is refused for that filing alone, its reason in
+`filings.sections_error`; a store that fails leaves the filing unsplit, to be asked again. Run by
+the sections pipeline as each filing is stored and by `scrapy sections` for the filings stored
+before (filings_crawler/derived.py).
 """
 
 from __future__ import annotations
 
-import logging
+from collections.abc import Sequence
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from filings_crawler.db.sections import (
     StoredPrimary,
@@ -18,43 +19,45 @@ from filings_crawler.db.sections import (
     replace_sections,
     stored_primaries,
 )
-from filings_crawler.sec.sections import split_document
-from filings_crawler.storage.backends import Storage, StorageError
+from filings_crawler.derived import Derivation, Files, StoredFiles, Unreadable, derive_filing
+from filings_crawler.sec.sections import Section, split_document
+from filings_crawler.storage.backends import Storage
 
-logger = logging.getLogger(__name__)
+
+def split_stored(stored: StoredPrimary, files: Files) -> list[Section]:
+    """The Items of the filing's primary document; Unreadable when it cannot be split."""
+    body = files.read(stored.path)
+    try:
+        return split_document(body, stored.form, stored.path.rsplit("/", 1)[-1])
+    except (ValueError, RecursionError) as error:  # lxml: a document it cannot parse
+        raise Unreadable(f"{stored.path}: not splittable ({error})") from error
+
+
+def _find(
+    conn: Connection,
+    exchanges: Sequence[str] | None,
+    again: bool,
+    accessions: Sequence[str] | None,
+) -> list[StoredPrimary]:
+    return stored_primaries(
+        conn, exchanges=exchanges, unsplit_only=not again, accessions=accessions
+    )
+
+
+def _record(conn: Connection, stored: StoredPrimary, found: list[Section]) -> int:
+    return replace_sections(conn, stored.filing_id, found)
+
+
+def _refuse(conn: Connection, stored: StoredPrimary, reason: str, lasting: bool) -> None:
+    record_sections_error(conn, stored.filing_id, reason, lasting=lasting)
+
+
+SECTIONS: Derivation[StoredPrimary, list[Section]] = Derivation(
+    "sections", _find, split_stored, _record, _refuse
+)
 
 
 def record_filing_sections(engine: Engine, storage: Storage, stored: StoredPrimary) -> int | str:
-    """Split one stored filing and record its sections: the Items found, or why not."""
-    try:
-        body = storage.read(stored.path)
-    except StorageError as error:
-        return _refused(engine, stored, f"{stored.path}: {error}", lasting=False)
-    if body is None:
-        problem = f"{stored.path}: missing from the store (scrapy verify --fix)"
-        return _refused(engine, stored, problem, lasting=False)
-    try:
-        found = split_document(body, stored.form, stored.path.rsplit("/", 1)[-1])
-    except (ValueError, RecursionError) as error:  # lxml: a document it cannot parse
-        return _refused(engine, stored, f"{stored.path}: not splittable ({error})", lasting=True)
-    with engine.begin() as conn:
-        return replace_sections(conn, stored.filing_id, found)
-
-
-def record_sections_of(engine: Engine, storage: Storage, accession_number: str) -> int | str | None:
-    """The sections of one filing just stored (None: not a 10-K/10-Q, or no primary stored)."""
-    with engine.connect() as conn:
-        found = stored_primaries(conn, unsplit_only=False, accessions=[accession_number])
-    return record_filing_sections(engine, storage, found[0]) if found else None
-
-
-def _refused(engine: Engine, stored: StoredPrimary, problem: str, *, lasting: bool) -> str:
-    with engine.begin() as conn:
-        record_sections_error(conn, stored.filing_id, problem, lasting=lasting)
-    logger.warning(
-        "%s: sections not split: %s",
-        stored.accession_number,
-        problem,
-        extra={"accession_number": stored.accession_number},
-    )
-    return problem
+    """Split one stored filing from the store and record its sections: the Items found, or why
+    not."""
+    return derive_filing(engine, SECTIONS, stored, StoredFiles(storage))

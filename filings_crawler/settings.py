@@ -83,6 +83,7 @@ ITEM_PIPELINES = {
     "filings_crawler.pipelines.database.DatabasePipeline": 800,
     "filings_crawler.pipelines.facts.FactsPipeline": 850,
     "filings_crawler.pipelines.sections.SectionsPipeline": 860,
+    "filings_crawler.pipelines.derived.ReleaseBodiesPipeline": 900,
 }
 # A primary document of a few hundred MB exists; one of a GB is a fault, not a filing. The same
 # limit caps decompressed bodies, so a gzip bomb stops here too.

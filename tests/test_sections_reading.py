@@ -9,8 +9,9 @@ from sqlalchemy import Engine, text
 
 from filings_crawler.db.filings import upsert_filings
 from filings_crawler.db.sections import search_sections, stored_primaries
+from filings_crawler.derived import StoredFiles, derive_accession
 from filings_crawler.export import export_parquet
-from filings_crawler.sections import record_filing_sections, record_sections_of
+from filings_crawler.sections import SECTIONS, record_filing_sections
 from filings_crawler.storage.local import LocalStorage
 from tests.conftest import PROJECT_ROOT
 from tests.records import filing
@@ -51,7 +52,9 @@ def stored_ten_k(engine: Engine, storage: LocalStorage, body: bytes | None) -> N
 def test_apples_10k_is_split_once_and_found_by_a_phrase_of_its_risk_factors(engine, tmp_path):
     storage = LocalStorage(tmp_path)
     stored_ten_k(engine, storage, sample_bytes(TEN_K))
-    assert record_sections_of(engine, storage, ACCESSION) == 23  # every 10-K Item printed
+    assert (
+        derive_accession(engine, SECTIONS, ACCESSION, StoredFiles(storage)) == 23
+    )  # every 10-K Item printed
     with engine.connect() as conn:
         rows = conn.execute(text("SELECT item, status, words FROM sections ORDER BY item")).all()
         found, error = conn.execute(
@@ -77,7 +80,7 @@ def test_apples_10k_is_split_once_and_found_by_a_phrase_of_its_risk_factors(engi
 def test_a_document_missing_from_the_store_is_left_to_be_asked_again(engine, tmp_path):
     storage = LocalStorage(tmp_path)
     stored_ten_k(engine, storage, None)
-    result = record_sections_of(engine, storage, ACCESSION)
+    result = derive_accession(engine, SECTIONS, ACCESSION, StoredFiles(storage))
     assert isinstance(result, str)
     assert "missing from the store" in result
     with engine.connect() as conn:
@@ -89,7 +92,7 @@ def test_a_document_missing_from_the_store_is_left_to_be_asked_again(engine, tmp
 def test_an_empty_document_has_every_item_absent(engine, tmp_path):
     storage = LocalStorage(tmp_path)
     stored_ten_k(engine, storage, b"  ")
-    assert record_sections_of(engine, storage, ACCESSION) == 0
+    assert derive_accession(engine, SECTIONS, ACCESSION, StoredFiles(storage)) == 0
     with engine.connect() as conn:
         statuses = conn.execute(text("SELECT DISTINCT status FROM sections")).scalars().all()
     assert statuses == ["absent"]
@@ -100,7 +103,7 @@ def test_the_parquet_export_holds_the_sections_and_the_documented_duckdb_query_f
 ):
     storage = LocalStorage(tmp_path / "store")
     stored_ten_k(engine, storage, sample_bytes(TEN_K))
-    record_sections_of(engine, storage, ACCESSION)
+    derive_accession(engine, SECTIONS, ACCESSION, StoredFiles(storage))
     out = tmp_path / "export"
     with engine.connect() as conn:
         result = export_parquet(conn, LocalStorage(out), dataset=storage)

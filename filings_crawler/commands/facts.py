@@ -7,15 +7,11 @@ read again unless `--again`; a filing's facts are replaced as a whole. No reques
 from __future__ import annotations
 
 import argparse
-from concurrent.futures import ThreadPoolExecutor
 
 from filings_crawler.cli import ExchangeCommand
-from filings_crawler.db.facts import stored_xbrl
-from filings_crawler.facts import record_filing_facts
+from filings_crawler.derived import Stored, derive_stored, tally
+from filings_crawler.facts import FACTS
 from filings_crawler.storage import storage_from_config
-
-# Filings read at once: lxml parses outside the GIL for much of the work, and reads overlap.
-WORKERS = 2
 
 
 class Command(ExchangeCommand):
@@ -34,22 +30,15 @@ class Command(ExchangeCommand):
     def execute(self, args: list[str], opts: argparse.Namespace) -> None:
         exchanges = self.exchanges(opts)
         storage = storage_from_config(self.config)
-        with self.engine.connect() as conn:
-            todo = stored_xbrl(conn, exchanges=exchanges, unread_only=not opts.again)
-        print(f"{len(todo)} stored filing(s) to read")
-        read = facts = refused = 0
-        with ThreadPoolExecutor(WORKERS) as pool:
-            for stored, result in zip(
-                todo,
-                pool.map(lambda s: record_filing_facts(self.engine, storage, s), todo),
-                strict=True,
-            ):
-                if isinstance(result, int):
-                    read += 1
-                    facts += result
-                else:
-                    refused += 1
-                    print(f"  {stored.accession_number}: {result}")
+        count, results = derive_stored(
+            self.engine, FACTS, storage, exchanges=exchanges, again=opts.again
+        )
+        print(f"{count} stored filing(s) to read")
+        read, facts, refused = tally(results, _print_refusal)
         print(f"read {read} filing(s), {facts} facts; {refused} refused (reason recorded)")
         if refused:
             self.exitcode = 1
+
+
+def _print_refusal(stored: Stored, reason: str) -> None:
+    print(f"  {stored.accession_number}: {reason}")

@@ -13,19 +13,15 @@ import dataclasses
 import gzip
 import json
 import sys
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from scrapy.commands import ScrapyCommand
 
 from filings_crawler.cli import ExchangeCommand, fail
-from filings_crawler.db.sections import stored_primaries
+from filings_crawler.derived import Stored, derive_stored, tally
 from filings_crawler.sec.sections import FORMS, split_document
-from filings_crawler.sections import record_filing_sections
+from filings_crawler.sections import SECTIONS
 from filings_crawler.storage import storage_from_config
-
-# Filings split at once: reads overlap, and lxml parses outside the GIL for part of the work.
-WORKERS = 2
 
 
 class Command(ExchangeCommand):
@@ -62,22 +58,18 @@ class Command(ExchangeCommand):
     def execute(self, args: list[str], opts: argparse.Namespace) -> None:
         exchanges = self.exchanges(opts)
         storage = storage_from_config(self.config)
-        with self.engine.connect() as conn:
-            todo = stored_primaries(conn, exchanges=exchanges, unsplit_only=not opts.again)
-        print(f"{len(todo)} stored 10-K/10-Q filing(s) to split")
-        split = items = refused = 0
-        with ThreadPoolExecutor(WORKERS) as pool:
-            results = pool.map(lambda s: record_filing_sections(self.engine, storage, s), todo)
-            for stored, result in zip(todo, results, strict=True):
-                if isinstance(result, int):
-                    split += 1
-                    items += result
-                else:
-                    refused += 1
-                    print(f"  {stored.accession_number}: {result}")
+        count, results = derive_stored(
+            self.engine, SECTIONS, storage, exchanges=exchanges, again=opts.again
+        )
+        print(f"{count} stored 10-K/10-Q filing(s) to split")
+        split, items, refused = tally(results, _print_refusal)
         print(f"split {split} filing(s), {items} Items found; {refused} refused (reason recorded)")
         if refused:
             self.exitcode = 1
+
+
+def _print_refusal(stored: Stored, reason: str) -> None:
+    print(f"  {stored.accession_number}: {reason}")
 
 
 def split_file(opts: argparse.Namespace) -> None:

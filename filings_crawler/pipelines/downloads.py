@@ -109,6 +109,7 @@ class DownloadsPipeline:
                 self.stats.inc_value("storage/errors")
                 stop_crawl(self.crawler, "storage_error", f"Storage failed: {error}")
                 return outcome
+            item.stored(file.kind, name, path, response.body)
             outcome.storage_path = path
             outcome.sha256 = outcome.source_sha256 = stored.sha256
             outcome.size = stored.size

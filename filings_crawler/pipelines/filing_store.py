@@ -71,6 +71,7 @@ class FilingStorePipeline:
         data = self.offline_html(item, file) if file.kind == HTML else file.data
         path = item.place.path_for(file.kind, file.name)
         stored = self.storage.write(path, data)
+        item.stored(file.kind, file.name, path, data)
         outcome.storage_path = path
         outcome.sha256 = stored.sha256
         outcome.size = stored.size

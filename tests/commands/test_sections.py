@@ -1,4 +1,5 @@
-"""`scrapy sections --file PATH --form ...`: a local document's Items as JSON lines, no database."""
+"""`scrapy sections`: stored filings split from the store, and `--file PATH --form ...`, a local
+document's Items as JSON lines without the database."""
 
 from __future__ import annotations
 
@@ -8,7 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import PROJECT_ROOT, run_scrapy
+from filings_crawler.storage.local import LocalStorage
+from tests.conftest import PROJECT_ROOT, job_environment, run_scrapy
+from tests.sample_files import sample_bytes
+from tests.test_sections_reading import TEN_K, stored_ten_k
 
 SAMPLE = PROJECT_ROOT / "tests/fixtures/edgar/www.sec.gov/Archives/edgar/data"
 AMAZON_10Q = SAMPLE / "1018724/000101872423000012/amzn-20230630.htm.gz"
@@ -60,3 +64,18 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path: Path, args: list[str], words
     assert len(lines) == 1, result.stderr
     assert words in lines[0]
     assert result.stdout == ""
+
+
+def test_stored_filings_are_split_once_from_the_store(
+    engine, database_url, mirror_url, tmp_path: Path
+) -> None:
+    env = job_environment(database_url, mirror_url, tmp_path)
+    stored_ten_k(engine, LocalStorage(Path(env["STORAGE_ROOT"])), sample_bytes(TEN_K))
+    first = run_scrapy(["sections"], env, tmp_path)
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.splitlines() == [
+        "1 stored 10-K/10-Q filing(s) to split",
+        "split 1 filing(s), 23 Items found; 0 refused (reason recorded)",
+    ]
+    again = run_scrapy(["sections"], env, tmp_path)
+    assert again.stdout.splitlines()[0] == "0 stored 10-K/10-Q filing(s) to split"

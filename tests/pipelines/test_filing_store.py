@@ -44,8 +44,9 @@ async def test_the_document_is_stored_with_its_images_pointing_at_the_stored_cop
     assert stored == HTML.replace(b"aapl-20250329_g1.jpg", image.encode())
     assert outcome.source_sha256 == hashlib.sha256(HTML).hexdigest()
     assert outcome.sha256 == hashlib.sha256(stored).hexdigest()
-    # The item no longer carries the bytes.
+    # The item carries the stored document on (for facts and sections), not SEC's bytes.
     assert item.in_hand[0].data is None
+    assert item.bodies == {outcome.storage_path: stored}
     assert pipeline.stats.get_value("documents/filings_processed") == 1
     assert pipeline.stats.get_value("documents/requests/per_file") == 2
 

@@ -72,6 +72,7 @@ def test_documents_go_to_s3_in_the_same_layout_with_checksums_and_exports(
     documents = [r for r in records if "outcomes" in r]
     assert {d["place"]["accession_number"] for d in documents} >= {"0009999001-24-000001"}
     assert all(file["data"] is None for d in documents for file in d["in_hand"])
+    assert all(d["bodies"] == {} for d in documents)  # no stored bytes in the records
 
     # Facts read from the bucket as filings are stored, and the Parquet export into it.
     with engine.connect() as conn:
