@@ -10,7 +10,7 @@ from textwrap import shorten
 
 from filings_crawler.cli import ProjectCommand, fail
 from filings_crawler.db.coverage import Coverage, CoverageRow, load_coverage, load_run_points
-from filings_crawler.reports import human_bytes, percent, plural
+from filings_crawler.reports import DERIVED, describe_derived, human_bytes, percent, plural
 from filings_crawler.reports.coverage_html import render_page
 from filings_crawler.storage.atomic import write_atomically
 from filings_crawler.storage.backends import StorageError
@@ -91,7 +91,27 @@ def format_coverage(coverage: Coverage) -> list[str]:
             "on a target exchange.",
             "",
         ]
-    return lines + format_errors(coverage)
+    return lines + format_derived(coverage) + format_errors(coverage)
+
+
+def format_derived(coverage: Coverage) -> list[str]:
+    """What the stored filings have of their facts and Items, and the latest that could not be
+    read, each with its reason."""
+    lines = ["Derived from the stored filings:"]
+    for name, counts in coverage.derived.items():
+        lines.append("  " + describe_derived(name, counts))
+        refusals = coverage.refusals.get(name, [])
+        if refusals:
+            verb = DERIVED[name][1]
+            shown = f"the latest {len(refusals)}" if counts.refused > len(refusals) else "all"
+            lines.append(f"    not {verb} ({shown}):")
+            for refusal in refusals:
+                reason = shorten(refusal.reason, REASON_WIDTH, placeholder=" ...")
+                lines.append(
+                    f"      {refusal.accession_number}  {refusal.form:<6}  "
+                    f"{shorten(refusal.company, 30, placeholder='...')}: {reason}"
+                )
+    return [*lines, ""]
 
 
 def format_empty(coverage: Coverage) -> list[str]:

@@ -13,9 +13,10 @@ from filings_crawler.budget.shared import shared_view
 from filings_crawler.cli import ProjectCommand
 from filings_crawler.config import redact_url
 from filings_crawler.db.past_listings import NEVER_LISTED, UNDECIDED, past_listing_counts
-from filings_crawler.db.status import DerivedCounts, RunView, derived_counts, load_runs
+from filings_crawler.db.status import RunView, derived_counts, load_runs
 from filings_crawler.extensions.progress import describe_work
 from filings_crawler.processes import is_alive
+from filings_crawler.reports import describe_derived
 from filings_crawler.text import duration
 
 
@@ -69,22 +70,6 @@ def describe_past_listings(counts: Mapping[str, int]) -> str:
     line += f", {never} never listed"
     if undecided:
         line += f", {undecided} not decided yet (the next run asks again)"
-    return line
-
-
-_DERIVED = {
-    "facts": ("XBRL facts", "read", "scrapy facts"),
-    "sections": ("Sections (10-K, 10-Q Items)", "split", "scrapy sections"),
-}
-
-
-def describe_derived(name: str, counts: DerivedCounts) -> str:
-    """What the stored filings have of `name` (facts, sections), and what is left to read."""
-    title, verb, command = _DERIVED[name]
-    line = f"{title}: {counts.done} filings {verb}"
-    line += f", {counts.refused} could not be {verb} (the reason is in filings.{name}_error)"
-    if counts.left:
-        line += f", {counts.left} stored not {verb} yet ({command})"
     return line
 
 

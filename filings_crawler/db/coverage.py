@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, Integer, Subquery, cast, func, select, tuple_
 
+from filings_crawler.db.status import DerivedCounts, Refusal, derived_counts, derived_refusals
 from filings_crawler.db.tables import artifacts, companies, execution_runs, filings
 from filings_crawler.sec.exchanges import TARGET_EXCHANGES
 
@@ -76,6 +77,9 @@ class Coverage:
     rows: list[CoverageRow]
     errors: list[ErrorReason]
     untargeted_filings: int
+    # What is derived from the stored filings (facts, sections): counts, and the latest refusals.
+    derived: dict[str, DerivedCounts] = field(default_factory=dict)
+    refusals: dict[str, list[Refusal]] = field(default_factory=dict)
 
     @property
     def has_filings(self) -> bool:
@@ -168,6 +172,8 @@ def load_coverage(conn: Connection, exchanges: Sequence[str] = TARGET_EXCHANGES)
         rows=rows,
         errors=top_errors(conn, exchanges),
         untargeted_filings=untargeted_filings(conn, exchanges),
+        derived=derived_counts(conn),
+        refusals=derived_refusals(conn),
     )
 
 

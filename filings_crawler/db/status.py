@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import Connection, func, or_, select
 
 from filings_crawler.db.sections import SPLIT_FORMS
-from filings_crawler.db.tables import artifacts, execution_runs, filings
+from filings_crawler.db.tables import artifacts, companies, execution_runs, filings
 
 
 @dataclass(frozen=True)
@@ -81,10 +81,19 @@ class DerivedCounts:
     left: int
 
 
-def derived_counts(conn: Connection) -> dict[str, DerivedCounts]:
-    """`facts` and `sections` (10-Ks and 10-Qs only) of the stored filings."""
+@dataclass(frozen=True)
+class Refusal:
+    """A stored filing whose facts (or sections) could not be read, and why."""
+
+    accession_number: str
+    company: str
+    form: str
+    reason: str
+
+
+def _stored() -> Any:
     # Stored: its primary document is (facts and sections are read from it).
-    stored = (
+    return (
         select(artifacts.c.id)
         .where(
             artifacts.c.filing_id == filings.c.id,
@@ -93,16 +102,39 @@ def derived_counts(conn: Connection) -> dict[str, DerivedCounts]:
         )
         .exists()
     )
+
+
+# Each derived output: (when read, the reason it could not be, which filings have it).
+_DERIVED = {
+    "facts": (filings.c.facts_read_at, filings.c.facts_error, filings.c.is_xbrl),
+    "sections": (
+        filings.c.sections_read_at,
+        filings.c.sections_error,
+        filings.c.form.in_(SPLIT_FORMS),
+    ),
+}
+
+
+def derived_refusals(conn: Connection, limit: int = 10) -> dict[str, list[Refusal]]:
+    """The latest `limit` stored filings of each output that could not be read, with why."""
+    refused: dict[str, list[Refusal]] = {}
+    for name, (_read_at, error, scope) in _DERIVED.items():
+        rows = conn.execute(
+            select(filings.c.accession_number, companies.c.name, filings.c.form, error)
+            .select_from(filings.join(companies))
+            .where(_stored(), scope, error.is_not(None))
+            .order_by(filings.c.filing_date.desc(), filings.c.accession_number)
+            .limit(limit)
+        )
+        refused[name] = [Refusal(*row) for row in rows]
+    return refused
+
+
+def derived_counts(conn: Connection) -> dict[str, DerivedCounts]:
+    """`facts` and `sections` (10-Ks and 10-Qs only) of the stored filings."""
+    stored = _stored()
     counted: dict[str, DerivedCounts] = {}
-    for name, read_at, error, scope in (
-        ("facts", filings.c.facts_read_at, filings.c.facts_error, filings.c.is_xbrl),
-        (
-            "sections",
-            filings.c.sections_read_at,
-            filings.c.sections_error,
-            filings.c.form.in_(SPLIT_FORMS),
-        ),
-    ):
+    for name, (read_at, error, scope) in _DERIVED.items():
         row = conn.execute(
             select(
                 func.count().filter(read_at.is_not(None), error.is_(None)),

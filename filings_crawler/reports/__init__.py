@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from filings_crawler.db.status import DerivedCounts
+
 BYTE_UNITS = ("kB", "MB", "GB", "TB", "PB")
 
 
@@ -25,3 +27,20 @@ def percent(value: float | None) -> str:
 def plural(count: int, noun: str) -> str:
     """`1 filing`, `2 filings`: regular English nouns only, which is all the reports need."""
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+# Each output derived from the stored filings: its title, its verb, the command that reads it.
+DERIVED = {
+    "facts": ("XBRL facts", "read", "scrapy facts"),
+    "sections": ("Sections (10-K, 10-Q Items)", "split", "scrapy sections"),
+}
+
+
+def describe_derived(name: str, counts: DerivedCounts) -> str:
+    """What the stored filings have of `name` (facts, sections), and what is left to read."""
+    title, verb, command = DERIVED[name]
+    line = f"{title}: {counts.done} filings {verb}"
+    line += f", {counts.refused} could not be {verb} (the reason is in filings.{name}_error)"
+    if counts.left:
+        line += f", {counts.left} stored not {verb} yet ({command})"
+    return line

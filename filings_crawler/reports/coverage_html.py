@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from filings_crawler.db.coverage import Coverage, CoverageRow, RunPoint
-from filings_crawler.reports import charts, human_bytes, percent, plural
+from filings_crawler.reports import DERIVED, charts, describe_derived, human_bytes, percent, plural
 
 # The page loads nothing: this policy makes a browser refuse any fetch a later edit might add.
 CSP = "default-src 'none'; style-src 'unsafe-inline'"
@@ -73,6 +73,10 @@ def render_page(
             for exchange in (*coverage.exchanges, None)
         ],
         errors=[e for x in (*coverage.exchanges, None) for e in coverage.errors_of(x)],
+        derived=[
+            (describe_derived(name, counts), DERIVED[name][1], coverage.refusals.get(name, []))
+            for name, counts in coverage.derived.items()
+        ],
         run_columns=RUN_COLUMNS,
         runs=[run_cells(run) for run in reversed(runs[-RUNS_LISTED:])],
         charts={

@@ -164,3 +164,49 @@ def test_a_page_that_cannot_be_written_is_refused_before_the_report(
     assert result.stdout == ""  # not the report first and the failure after it
     [line] = result.stderr.splitlines()
     assert line.startswith(f"filings_crawler: --html {page}"), line
+
+
+def test_the_report_says_how_many_stored_filings_have_their_facts_and_items(
+    engine, database_url, tmp_path
+):
+    insert_dataset(engine)
+    with engine.begin() as conn:
+        stored = conn.execute(
+            text(
+                "SELECT f.id FROM filings f WHERE EXISTS (SELECT 1 FROM artifacts a WHERE "
+                "a.filing_id = f.id AND a.kind = 'html' AND a.status = 'downloaded') ORDER BY f.id"
+            )
+        ).scalars()
+        first, second, *_others = list(stored)
+        conn.execute(
+            text(
+                "UPDATE filings SET form = '10-K', is_xbrl = true, facts_read_at = now(), "
+                "sections_read_at = now() WHERE id = :id"
+            ),
+            {"id": first},
+        )
+        conn.execute(
+            text(
+                "UPDATE filings SET form = '10-Q', is_xbrl = true, sections_read_at = now(), "
+                "sections_error = 'x.htm: not splittable (<b>bad</b>)' WHERE id = :id"
+            ),
+            {"id": second},
+        )
+        accession = conn.execute(
+            text("SELECT accession_number FROM filings WHERE id = :id"), {"id": second}
+        ).scalar_one()
+    result = coverage(database_url, tmp_path, "--html", "page.html")
+    derived = result.stdout.split("Derived from the stored filings:\n", 1)[1].split("\n\n")[0]
+    lines = derived.splitlines()
+    assert lines[0].startswith("  XBRL facts: 1 filings read, 0 could not be read")
+    assert lines[0].endswith(", 1 stored not read yet (scrapy facts)")
+    assert lines[1].startswith(
+        "  Sections (10-K, 10-Q Items): 1 filings split, 1 could not be split (the reason is in "
+        "filings.sections_error), "
+    )
+    assert lines[2] == "    not split (all):"
+    assert lines[3].split() == [accession, "10-Q", "Company", *lines[3].split()[3:]]
+    assert lines[3].endswith("x.htm: not splittable (<b>bad</b>)")
+    page = (tmp_path / "page.html").read_text()
+    assert "<td>" + accession + "</td>" in page
+    assert "(&lt;b&gt;bad&lt;/b&gt;)" in page  # a reason is text, never markup
