@@ -50,6 +50,7 @@ LOOK = (
     ("how complete the dataset is", f"coverage --html {DEMO_DIR / 'coverage.html'}"),
     ("every stored file against its SHA-256", "verify"),
     ("a SQL prompt on its database", "dbshell"),
+    ("a phrase in the stored 10-Ks' Risk Factors", 'search "supply chain operations" --item 1A'),
 )
 
 

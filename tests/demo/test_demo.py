@@ -93,6 +93,7 @@ def test_the_demo_twice_then_every_command_its_summary_prints(tmp_path):
         "coverage",
         "verify",
         "dbshell",
+        "search",
     ]
     outputs = {}
     for command in commands:
@@ -105,6 +106,10 @@ def test_the_demo_twice_then_every_command_its_summary_prints(tmp_path):
     assert (where / "data" / "demo" / "coverage.html").is_file()
     assert ", 0 missing or altered" in outputs["verify"]
     assert f"{len(after['artifacts']):>10}" in outputs["dbshell"]
+    # The crawl split the 10-Ks it stored: the phrase is in Apple's 2024 10-K, Item 1A.
+    hits = outputs["search"].splitlines()
+    assert hits[0].startswith("Apple Inc. | 10-K 2024-11-01 0000320193-24-000123 | Item 1A: ")
+    assert "«supply» «chain» «operations»" in hits[1]
 
     # Its log files keep INFO, though the screen showed only errors.
     [backfill_log, *_] = sorted((where / "data" / "demo" / "logs").glob("backfill-*.log"))
