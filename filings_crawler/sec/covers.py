@@ -37,35 +37,7 @@ from dataclasses import dataclass, replace
 from html import unescape
 
 from filings_crawler.sec.errors import FormatError
-from filings_crawler.sec.exchanges import TARGET_EXCHANGES
-
-# SEC's ixt-sec:exchnameen transformation: each EDGAR exchange code and the exchange's English name
-# as the registry lists it (ixt-sec-exchnameen.xml and its test cases, revision 2019-03-26, the
-# same in Arelle's EDGAR plugin of 2026). The registry's pattern takes each name with or without a
-# leading "The" and its trailing "LLC" or "Inc.", in any case of the first letters.
-EXCHNAMEEN: Mapping[str, str] = {
-    "BOX": "BOX Exchange LLC",
-    "CboeBYX": "Cboe BYX Exchange, Inc.",
-    "CboeBZX": "Cboe BZX Exchange, Inc.",
-    "C2": "Cboe C2 Exchange, Inc.",
-    "CboeEDGA": "Cboe EDGA Exchange, Inc.",
-    "CboeEDGX": "Cboe EDGX Exchange, Inc.",
-    "CBOE": "Cboe Exchange, Inc.",
-    "CHX": "Chicago Stock Exchange, Inc.",
-    "IEX": "Investors Exchange LLC",
-    "MIAX": "Miami International Securities Exchange LLC",
-    "PEARL": "MIAX PEARL, LLC",
-    "BX": "Nasdaq BX, Inc.",
-    "GEMX": "Nasdaq GEMX, LLC",
-    "ISE": "Nasdaq ISE, LLC",
-    "MRX": "Nasdaq MRX, LLC",
-    "Phlx": "Nasdaq PHLX LLC",
-    "NYSE": "New York Stock Exchange LLC",
-    "NYSEAMER": "NYSE American LLC",
-    "NYSEArca": "NYSE Arca, Inc.",
-    "NYSENAT": "NYSE National, Inc.",
-    "NASDAQ": "The Nasdaq Stock Market LLC",
-}
+from filings_crawler.sec.exchange_codes import EXCHNAMEEN, NAME_BY_EDGAR_CODE, TARGET_EXCHANGES
 
 # Other names for a code. The registry's pattern also takes two Nasdaq market tiers for NASDAQ;
 # covers name the third tier too, which the registry lacks.
@@ -129,17 +101,17 @@ def exchange_code(text: str) -> str | None:
     return _CODE_BY_KEY.get(_name_key(text))
 
 
-# The project's name for each target exchange, keyed by its EDGAR code (read from the name itself:
-# "NYSE American" is NYSEAMER).
-_PROJECT_NAME_BY_CODE = {exchange_code(name): name for name in TARGET_EXCHANGES}
-if None in _PROJECT_NAME_BY_CODE:
-    raise ValueError(f"a target exchange has no EDGAR code: {TARGET_EXCHANGES}")
+# Each target's EDGAR code must read as itself, and its name as that code ("NYSE American" is
+# NYSEAMER): the lenient reading and the registry agree on the targets.
+for _code, _name in NAME_BY_EDGAR_CODE.items():
+    if exchange_code(_code) != _code or exchange_code(_name) != _code:
+        raise ValueError(f"the target exchange {_name} does not read as its EDGAR code {_code}")
 
 
 def project_exchange(code: str) -> str:
     """The project's name for an EDGAR exchange code: NASDAQ, NYSE, NYSE American and NYSE Arca
     for the targets (TARGET_EXCHANGES), the code itself for any other exchange."""
-    return _PROJECT_NAME_BY_CODE.get(code, code)
+    return NAME_BY_EDGAR_CODE.get(code, code)
 
 
 @dataclass(frozen=True)

@@ -17,13 +17,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 
+from filings_crawler.sec.exchange_codes import SEC_TICKERS_NAMES, TARGET_EXCHANGES
 from filings_crawler.sec.listings import Listing
 from filings_crawler.sec.symbols import normalize_symbol
 
-TARGET_EXCHANGES = ("NASDAQ", "NYSE", "NYSE American", "NYSE Arca")
 UNKNOWN = "UNKNOWN"
-# SEC's exchange column only names these two of our targets; every other value is UNKNOWN.
-SEC_EXCHANGE_FALLBACK = {"Nasdaq": "NASDAQ", "NYSE": "NYSE"}
+# SEC's exchange column only names two of our targets; every other value is UNKNOWN.
+SEC_EXCHANGE_FALLBACK = SEC_TICKERS_NAMES
 
 
 def index_listings(listings: Iterable[Listing]) -> dict[str, list[Listing]]:

@@ -7,21 +7,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from filings_crawler.sec.errors import FormatError
+from filings_crawler.sec.exchange_codes import TRADER_CODES
 from filings_crawler.sec.values import NEW_YORK
 
 NASDAQ = "NASDAQ"  # every nasdaqlisted.txt row
 
 # otherlisted.txt's Exchange codes, as NASDAQ Trader's symbol directory definitions give them.
-EXCHANGE_NAMES: dict[str, str] = {
-    "N": "NYSE",
-    "A": "NYSE American",
-    "P": "NYSE Arca",
-    "Z": "Cboe BZX",
-    "V": "IEX",
-    # The former NYSE Chicago, renamed NYSE Texas in 2025; the code stayed "M" (the real file's
-    # MTEST row reads "NYSE Texas, Inc. TEST Common Stock").
-    "M": "NYSE Texas",
-}
+EXCHANGE_NAMES = TRADER_CODES
 
 FOOTER_PREFIX = "File Creation Time:"
 EASTERN = NEW_YORK

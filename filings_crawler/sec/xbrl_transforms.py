@@ -21,6 +21,7 @@ import re
 from collections.abc import Callable
 
 from filings_crawler.sec import countries
+from filings_crawler.sec.exchange_codes import EXCHNAMEEN, EXCHNAMEEN_ALSO
 
 IXT_NAMESPACES = frozenset(
     {
@@ -409,26 +410,25 @@ def _edgar_place(text: str) -> str:
     return code
 
 
-# SEC's exchange codes, by the exchange's name without "The" and without ", LLC" / ", Inc.".
-_EXCHANGES = {
-    "box exchange": "BOX", "cboe byx exchange": "CboeBYX", "cboe bzx exchange": "CboeBZX",
-    "cboe c2 exchange": "C2", "cboe edga exchange": "CboeEDGA",
-    "cboe edgx exchange": "CboeEDGX", "cboe exchange": "CBOE",
-    "chicago stock exchange": "CHX", "investors exchange": "IEX",
-    "miami international securities exchange": "MIAX", "miax pearl": "PEARL",
-    "nasdaq bx": "BX", "nasdaq gemx": "GEMX", "nasdaq ise": "ISE", "nasdaq mrx": "MRX",
-    "nasdaq phlx": "Phlx", "nyse": "NYSE", "new york stock exchange": "NYSE",
-    "nyse american": "NYSEAMER", "nyse arca": "NYSEArca", "nyse national": "NYSENAT",
-    "nasdaq": "NASDAQ", "nasdaq stock market": "NASDAQ", "nasdaq global market": "NASDAQ",
-    "nasdaq global select market": "NASDAQ",
-}  # fmt: skip
 _COMPANY_SUFFIX = re.compile(r",?\s+(llc|inc\.?)$")
 
 
+def _exchange_key(text: str) -> str:
+    return _COMPANY_SUFFIX.sub("", _name_key(text)).removeprefix("the ")
+
+
+# SEC's exchange codes, by the exchange's name without "The" and without ", LLC" / ", Inc.".
+_EXCHANGES = {
+    _exchange_key(name): code
+    for name, code in [
+        *((name, code) for code, name in EXCHNAMEEN.items()),
+        *EXCHNAMEEN_ALSO.items(),
+    ]
+}
+
+
 def _exchange(text: str) -> str:
-    key = _COMPANY_SUFFIX.sub("", _name_key(text))
-    key = key.removeprefix("the ")
-    code = _EXCHANGES.get(key)
+    code = _EXCHANGES.get(_exchange_key(text))
     if code is None:
         raise NotInFormat(f"{text!r} is not an exchange SEC names")
     return code
