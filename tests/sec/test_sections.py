@@ -79,3 +79,30 @@ def test_combined_headings_give_the_text_to_the_first_item() -> None:
 def test_other_forms_are_refused() -> None:
     with pytest.raises(ValueError, match="8-K"):
         split_document(b"<html></html>", "8-K")
+
+
+def test_items_a_cross_reference_index_places_in_the_annual_report_say_where_they_are() -> None:
+    # The layout of IBM's and Wells Fargo's 10-Ks: no Item headings in the body, a table that
+    # sends each Item to pages of the annual report (Exhibit 13).
+    html = b"""<html><body><p>INTERNATIONAL WIDGETS CORPORATION</p>
+    <p>Form 10-K Cross-Reference Index</p>
+    <table>
+    <tr><td>Part I</td><td></td></tr>
+    <tr><td>Item 1.</td><td>Business</td><td>1-6</td></tr>
+    <tr><td>Item 1A.</td><td>Risk Factors</td><td>45-52</td></tr>
+    <tr><td>Item 1B.</td><td>Unresolved Staff Comments</td><td>None</td></tr>
+    <tr><td>Part II</td><td></td></tr>
+    <tr><td>Item 7.</td><td>Management's Discussion and Analysis</td><td>12, 20-44</td></tr>
+    </table>
+    <p>The information required by the Items above is in the Annual Report to Stockholders.</p>
+    </body></html>"""
+    sections = {s.item: s for s in split_document(html, "10-K")}
+    assert all(s.status == ABSENT for s in sections.values())
+    assert all(s.text == "" for s in sections.values())
+    assert sections["1A"].reason == (
+        "placed by the 10-K's cross-reference index in another document (pages 45-52, in the "
+        "annual report filed as an exhibit), which is not split"
+    )
+    assert "(pages 12, 20-44," in sections["7"].reason
+    assert "(“None”," in sections["1B"].reason
+    assert sections["9A"].reason == "no body heading for this Item in the 10-K"

@@ -38,6 +38,12 @@ FINANCIAL_PAGES = re.compile(
     r"|index\s+to\s+(consolidated\s+)?financial\s+statements)$"
 )
 LAST_ITEM = "16"
+# The heading of a 10-K's table that maps each Item to pages of another document.
+CROSS_REFERENCE = re.compile(r"(?i)\bcross[-\s]?reference\s+(index|table)\b")
+# A page cell of that table: "45-52", "A-3", "12, 40-41", "Not applicable".
+PAGES = re.compile(
+    r"(?i)((?:[A-Z]-)?\d{1,3}(?:\s*[-–]\s*\d{1,3})?)(\s*,\s*(?:[A-Z]-)?\d{1,3}(?:\s*[-–]\s*\d{1,3})?)*"
+)
 
 
 @dataclass(frozen=True)
@@ -70,7 +76,9 @@ def split_document(data: bytes, form: str, document: str = "") -> list[Section]:
     if kind is None:
         raise ValueError(f"form {form!r}: sections are split for 10-K and 10-Q only")
     doc = read_document(data)
-    chosen = _choose(_candidates(doc, kind), FORMS[kind])
+    index_rows = _cross_reference_rows(doc)
+    candidates = [c for c in _candidates(doc, kind) if c.index not in set(index_rows)]
+    chosen = _choose(candidates, FORMS[kind])
     ends = [c.index for c in chosen] + [_signatures(doc, chosen)]
     sections = {}
     for candidate, end in zip(chosen, ends[1:], strict=True):
@@ -81,10 +89,63 @@ def split_document(data: bytes, form: str, document: str = "") -> list[Section]:
                 f"printed together with Item {candidate.item}: {sections[candidate.item].heading}"
             )
             sections.setdefault(second, Section(second, COMBINED, document=document, reason=reason))
+    indexed = _cross_reference_index(doc, kind, index_rows)
     return [
-        sections.get(item) or Section(item, ABSENT, document=document, reason=_absent(doc, kind))
+        sections.get(item)
+        or Section(item, ABSENT, document=document, reason=indexed.get(item) or _absent(doc, kind))
         for item in FORMS[kind]
     ]
+
+
+def _cross_reference_rows(doc: Document) -> list[int]:
+    """The lines of a "Form 10-K Cross-Reference Index" table: its Item rows are no headings.
+
+    Some 10-Ks (IBM's, Wells Fargo's, GE's) print no Item headings: a table maps each Item to
+    pages of the annual report, filed as an exhibit. The table runs from its title while its
+    lines are table rows (cells joined by " | ") or Part lines.
+    """
+    start = next((n for n, line in enumerate(doc.lines) if CROSS_REFERENCE.search(line.text)), None)
+    if start is None:
+        return []
+    rows = []
+    for index in range(start + 1, len(doc.lines)):
+        text = doc.lines[index].text
+        if " | " not in text and not PART.match(text):
+            break
+        rows.append(index)
+    return rows
+
+
+def _cross_reference_index(doc: Document, kind: str, rows: list[int]) -> dict[str, str]:
+    """Why each Item the index places elsewhere has no text here: those pages are not split; the
+    Item is recorded absent with where its text is, never with the index row (or the exhibit's
+    whole text) taken for it."""
+    where: dict[str, str] = {}
+    part: str | None = None
+    for index in rows:
+        line = doc.lines[index]
+        text = line.text.replace(" | ", " ")
+        if (part_match := PART.match(text)) and not HEADING.match(text):
+            part = part_match["part"].upper()
+            continue
+        match = HEADING.match(text)
+        if match is None:
+            continue
+        part = match["part"].upper() if match["part"] else part
+        item = item_name(kind, part, match["first"])
+        cells = [cell.strip() for cell in line.text.split("|") if cell.strip()]
+        pages = cells[-1] if len(cells) > 1 and PAGES.fullmatch(cells[-1]) else None
+        if item and item not in where:
+            shown = f"pages {pages}" if pages else f"“{shorten(cells[-1])}”"
+            where[item] = (
+                f"placed by the {kind}'s cross-reference index in another document ({shown}, "
+                "in the annual report filed as an exhibit), which is not split"
+            )
+    return where
+
+
+def shorten(text: str, width: int = 80) -> str:
+    return text if len(text) <= width else text[: width - 3].rstrip() + "..."
 
 
 def _candidates(doc: Document, kind: str) -> list[_Candidate]:
