@@ -84,15 +84,11 @@ class Filing:
 
     def place(self, exchange: str, ticker: str | None) -> FilingPlace:
         """Where its files go, for a company listed on `exchange` as `ticker`."""
-        row = self.row
-        return FilingPlace(
+        return FilingPlace.of(
+            self.row,
             exchange=exchange,
             ticker=ticker,
             cik=self.cik,
-            accession_number=row.accession_number,
-            form=row.form,
-            filing_date=row.filing_date,
-            report_date=row.report_date,
             primary_document=self.primary_document,
         )
 

@@ -24,6 +24,10 @@ os.environ["ENV_FILE"] = ""
 # Every process the suite starts inherits this mark, so the suite can tell, when it ends, that
 # none of them outlives it (pytest_sessionfinish below). A suite run by a test keeps its own.
 os.environ.setdefault("FILINGS_TEST_SESSION", uuid.uuid4().hex)
+if worker := os.environ.get("PYTEST_XDIST_WORKER"):
+    # Each pytest-xdist worker is a session of its own: its mark is its own, so one worker
+    # ending never takes its sibling (which carries the inherited mark) for a process left over.
+    os.environ["FILINGS_TEST_SESSION"] += f"-{worker}"
 os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "filings_crawler.settings")
 
 from edgar_mirror import mirror_base_urls

@@ -82,14 +82,11 @@ def load_document_work(
         query = query.limit(limit)
     work = []
     for row in conn.execute(query):
-        place = FilingPlace(
+        place = FilingPlace.of(
+            row,
             exchange=row.exchange,
             ticker=row.primary_ticker,
             cik=row.cik,
-            accession_number=row.accession_number,
-            form=row.form,
-            filing_date=row.filing_date,
-            report_date=row.report_date,
             primary_document=row.primary_document,
         )
         queued = [ToFetch(kind, url) for kind, url in zip(row.kinds, row.urls, strict=True)]

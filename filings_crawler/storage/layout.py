@@ -18,8 +18,23 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import PurePosixPath
+from typing import Protocol
 
 _UNSAFE = re.compile(r"[^a-z0-9-]+")
+
+
+class ListedFiling(Protocol):
+    """What a filing record says of itself that its place needs (a submissions row, a row of
+    `filings`)."""
+
+    @property
+    def accession_number(self) -> str: ...
+    @property
+    def form(self) -> str: ...
+    @property
+    def filing_date(self) -> date: ...
+    @property
+    def report_date(self) -> date | None: ...
 
 
 @dataclass(frozen=True)
@@ -34,6 +49,29 @@ class FilingPlace:
     filing_date: date
     report_date: date | None
     primary_document: str
+
+    @classmethod
+    def of(
+        cls,
+        filing: ListedFiling,
+        *,
+        exchange: str,
+        ticker: str | None,
+        cik: int,
+        primary_document: str,
+    ) -> FilingPlace:
+        """The place of a filing of a company listed on `exchange` as `ticker`: the one way a
+        place is made, from a submissions row or a row of `filings` alike."""
+        return cls(
+            exchange=exchange,
+            ticker=ticker,
+            cik=cik,
+            accession_number=filing.accession_number,
+            form=filing.form,
+            filing_date=filing.filing_date,
+            report_date=filing.report_date,
+            primary_document=primary_document,
+        )
 
     @property
     def folder(self) -> str:

@@ -24,6 +24,9 @@ from filings_crawler.budget.shared import (
 )
 from tests.redis_server import REDIS_URL, require_redis
 
+# With the shared crawls (which clear every budget key) on one pytest-xdist worker.
+pytestmark = pytest.mark.xdist_group("redis")
+
 
 @pytest.fixture(autouse=True)
 def redis_up() -> None:

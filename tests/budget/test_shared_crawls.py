@@ -24,7 +24,9 @@ from tests.conftest import job_environment, run_scrapy
 from tests.crawling import mirror_control
 from tests.redis_server import REDIS_URL, require_redis
 
-pytestmark = [pytest.mark.e2e, pytest.mark.one_database_path]
+# The budget's keys in Redis are cleared by these tests: under pytest-xdist (--dist loadgroup)
+# every test using Redis runs on one worker.
+pytestmark = [pytest.mark.e2e, pytest.mark.one_database_path, pytest.mark.xdist_group("redis")]
 
 SYNTH = Path(__file__).resolve().parents[2] / "benchmarks" / "synth.py"
 DOCUMENTED = 7  # companies whose filings have folders in the universe
