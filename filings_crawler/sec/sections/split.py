@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from textwrap import shorten
 
 from filings_crawler.sec.sections.items import (
     FORMS,
@@ -77,7 +78,8 @@ def split_document(data: bytes, form: str, document: str = "") -> list[Section]:
         raise ValueError(f"form {form!r}: sections are split for 10-K and 10-Q only")
     doc = read_document(data)
     index_rows = _cross_reference_rows(doc)
-    candidates = [c for c in _candidates(doc, kind) if c.index not in set(index_rows)]
+    in_index = set(index_rows)
+    candidates = [c for c in _candidates(doc, kind) if c.index not in in_index]
     chosen = _choose(candidates, FORMS[kind])
     ends = [c.index for c in chosen] + [_signatures(doc, chosen)]
     sections = {}
@@ -136,16 +138,12 @@ def _cross_reference_index(doc: Document, kind: str, rows: list[int]) -> dict[st
         cells = [cell.strip() for cell in line.text.split("|") if cell.strip()]
         pages = cells[-1] if len(cells) > 1 and PAGES.fullmatch(cells[-1]) else None
         if item and item not in where:
-            shown = f"pages {pages}" if pages else f"“{shorten(cells[-1])}”"
+            shown = f"pages {pages}" if pages else f"“{shorten(cells[-1], 80, placeholder='...')}”"
             where[item] = (
                 f"placed by the {kind}'s cross-reference index in another document ({shown}, "
                 "in the annual report filed as an exhibit), which is not split"
             )
     return where
-
-
-def shorten(text: str, width: int = 80) -> str:
-    return text if len(text) <= width else text[: width - 3].rstrip() + "..."
 
 
 def _candidates(doc: Document, kind: str) -> list[_Candidate]:
