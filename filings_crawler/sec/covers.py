@@ -32,28 +32,18 @@ securities) has an empty Cover. Bytes that are not markup at all (empty, or not 
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, replace
 from html import unescape
 
 from filings_crawler.sec.errors import FormatError
-from filings_crawler.sec.exchange_codes import EXCHNAMEEN, NAME_BY_EDGAR_CODE, TARGET_EXCHANGES
-
-# Other names for a code. The registry's pattern also takes two Nasdaq market tiers for NASDAQ;
-# covers name the third tier too, which the registry lacks.
-OTHER_NAMES: Mapping[str, str] = {
-    "Nasdaq Global Select Market": "NASDAQ",
-    "Nasdaq Global Market": "NASDAQ",
-    "Nasdaq Capital Market": "NASDAQ",
-}
-
-# Exchanges registered after the registry's table was written (2019), which it has no name for.
-# Not from the registry, and not checked against EDGAR's list of codes: the codes are the names
-# these exchanges go by, kept so that such a cover reads as another exchange, not unknown text.
-LATER_EXCHANGES: Mapping[str, str] = {
-    "LTSE": "Long-Term Stock Exchange, Inc.",
-    "MEMX": "MEMX LLC",
-}
+from filings_crawler.sec.exchange_codes import (
+    EXCHNAMEEN,
+    LATER_EXCHANGES,
+    NAME_BY_EDGAR_CODE,
+    OTHER_NAMES,
+    TARGET_EXCHANGES,
+)
 
 _WORDS = re.compile(r"[^\W_]+")
 _COMPANY_SUFFIXES = (["inc"], ["incorporated"], ["llc"], ["l", "l", "c"])

@@ -5,8 +5,8 @@ folders: `NYSE American`), NASDAQ Trader's symbol directory (`otherlisted.txt`'s
 `A`), SEC's company tickers file (its exchange column: `NYSE`, `Nasdaq`, `OTC`, ...) and EDGAR's
 codes on cover pages (`dei:SecurityExchangeName`: `NYSEAMER`, or the name SEC's `exchnameen`
 transformation reads: "NYSE American LLC"). `TARGETS` holds each target exchange's four;
-`EXCHNAMEEN` every EDGAR code with its English name; `OTHER_TRADER_CODES` the other exchanges of
-the symbol directory. sec/exchanges.py, sec/listings.py, sec/covers.py and sec/xbrl_transforms.py
+`EXCHNAMEEN` every EDGAR code with its English name, `OTHER_NAMES` and `LATER_EXCHANGES` the
+names covers also use; `OTHER_TRADER_CODES` the other exchanges of the symbol directory. sec/exchanges.py, sec/listings.py, sec/covers.py and sec/xbrl_transforms.py
 read them from here.
 """
 
@@ -73,6 +73,22 @@ EXCHNAMEEN_ALSO: Mapping[str, str] = {
     "Nasdaq Global Market": "NASDAQ",
     "Nasdaq": "NASDAQ",
     "NYSE": "NYSE",
+}
+
+# Other names covers give a code (sec/covers.py reads them leniently). The registry's pattern
+# also takes two Nasdaq market tiers for NASDAQ; covers name the third tier too, which it lacks.
+OTHER_NAMES: Mapping[str, str] = {
+    "Nasdaq Global Select Market": "NASDAQ",
+    "Nasdaq Global Market": "NASDAQ",
+    "Nasdaq Capital Market": "NASDAQ",
+}
+
+# Exchanges registered after the registry's table was written (2019), which it has no name for.
+# Not from the registry, and not checked against EDGAR's list of codes: the codes are the names
+# these exchanges go by, kept so that such a cover reads as another exchange, not unknown text.
+LATER_EXCHANGES: Mapping[str, str] = {
+    "LTSE": "Long-Term Stock Exchange, Inc.",
+    "MEMX": "MEMX LLC",
 }
 
 TARGET_EXCHANGES = tuple(target.name for target in TARGETS)
