@@ -6,8 +6,8 @@ folders: `NYSE American`), NASDAQ Trader's symbol directory (`otherlisted.txt`'s
 codes on cover pages (`dei:SecurityExchangeName`: `NYSEAMER`, or the name SEC's `exchnameen`
 transformation reads: "NYSE American LLC"). `TARGETS` holds each target exchange's four;
 `EXCHNAMEEN` every EDGAR code with its English name, `OTHER_NAMES` and `LATER_EXCHANGES` the
-names covers also use; `OTHER_TRADER_CODES` the other exchanges of the symbol directory. sec/exchanges.py, sec/listings.py, sec/covers.py and sec/xbrl_transforms.py
-read them from here.
+names covers also use; `OTHER_TRADER_CODES` the other exchanges of the symbol directory.
+sec/exchanges.py, sec/listings.py, sec/covers.py and sec/xbrl_transforms.py read them from here.
 """
 
 from __future__ import annotations
