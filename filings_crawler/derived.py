@@ -164,10 +164,10 @@ def derive_stored(
 
 
 def tally(
-    results: Iterable[tuple[S, int | str]], refused: Callable[[S, str], None]
+    results: Iterable[tuple[S, int | str]], say: Callable[[str], None] = print
 ) -> tuple[int, int, int]:
-    """(filings read, rows recorded, filings refused) of a command's results; `refused` is told
-    of each refusal as it comes."""
+    """(filings read, rows recorded, filings refused) of a command's results; each refusal is
+    said as it comes, one line with the filing and the reason."""
     read = rows = refusals = 0
     for stored, result in results:
         if isinstance(result, int):
@@ -175,5 +175,5 @@ def tally(
             rows += result
         else:
             refusals += 1
-            refused(stored, result)
+            say(f"  {stored.accession_number}: {result}")
     return read, rows, refusals

@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 
 from filings_crawler.cli import ExchangeCommand
-from filings_crawler.derived import Stored, derive_stored, tally
+from filings_crawler.derived import derive_stored, tally
 from filings_crawler.facts import FACTS
 from filings_crawler.storage import storage_from_config
 
@@ -34,11 +34,7 @@ class Command(ExchangeCommand):
             self.engine, FACTS, storage, exchanges=exchanges, again=opts.again
         )
         print(f"{count} stored filing(s) to read")
-        read, facts, refused = tally(results, _print_refusal)
+        read, facts, refused = tally(results)
         print(f"read {read} filing(s), {facts} facts; {refused} refused (reason recorded)")
         if refused:
             self.exitcode = 1
-
-
-def _print_refusal(stored: Stored, reason: str) -> None:
-    print(f"  {stored.accession_number}: {reason}")

