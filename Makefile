@@ -19,14 +19,16 @@ install: $(INSTALLED)
 demo: $(INSTALLED)
 	$(BIN)/python -m edgar_mirror.demo
 
-# The whole suite. TEST_DATABASE_URL=postgresql://... runs it on that server instead of the embedded one.
+# The whole suite, on two pytest-xdist workers (each a session of its own, with its own database
+# and mirror; the Redis budget tests one group on one worker). TEST_DATABASE_URL=postgresql://...
+# runs it on that server instead of the embedded one; PYTEST_ARGS="-n 0" runs it in one process.
 test: $(INSTALLED)
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
 # The quick tier, while working: all but the end-to-end crawls and the slow tests, on two processes
 # (each its own session, with its own database and mirror). `make test` before committing.
 test-fast: $(INSTALLED)
-	$(BIN)/python -m pytest -m "not slow and not e2e" -n 2 $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -m "not slow and not e2e" -n 2 --dist loadgroup $(PYTEST_ARGS)
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check .
