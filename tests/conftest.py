@@ -13,6 +13,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
@@ -208,22 +209,41 @@ def marked_processes(mark: str) -> list[tuple[int, str]]:
     return found
 
 
+LEFT_KEY = "processes_left"  # a pytest-xdist worker's report of what it left, to its controller
+WORKERS_LEFT: list[str] = []  # in the controller: what its workers reported
+
+
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     """Fail the run if a process it started still runs (a server, a mirror, a crawl), and end it.
 
     Left behind, a PostgreSQL server (once: reparented to init by the restart test) holds its
-    port and data folder until the machine restarts, and CI's clean machine is not clean.
+    port and data folder until the machine restarts, and CI's clean machine is not clean. A
+    pytest-xdist worker's own exit status is not the run's: it hands its finding to the
+    controller (pytest_testnodedown below), which fails the run, so nothing left is only printed.
     """
     if not Path("/proc").is_dir():
         return
     deadline = time.monotonic() + 15
     while (left := marked_processes(os.environ[SESSION_MARK])) and time.monotonic() < deadline:
         time.sleep(0.2)
-    if not left:
-        return
     for pid, _ in left:
         with contextlib.suppress(OSError):
             os.kill(pid, signal.SIGKILL)
-    report = "\n".join(f"  pid {pid}: {command[:200]}" for pid, command in left)
-    sys.stderr.write(f"\nThe test suite left {len(left)} process(es) running:\n{report}\n")
-    session.exitstatus = pytest.ExitCode.TESTS_FAILED
+    reports = [f"  pid {pid}: {command[:200]}" for pid, command in left]
+    if (workeroutput := getattr(session.config, "workeroutput", None)) is not None:
+        workeroutput[LEFT_KEY] = reports
+        return
+    reports += WORKERS_LEFT
+    if reports:
+        report = "\n".join(reports)
+        sys.stderr.write(f"\nThe test suite left {len(reports)} process(es) running:\n{report}\n")
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+@pytest.hookimpl(optionalhook=True)  # a pytest-xdist hook: only where it is installed
+def pytest_testnodedown(node: Any, error: object) -> None:
+    """In the controller: a worker ended; keep what it reported left running."""
+    name = node.gateway.id
+    WORKERS_LEFT.extend(
+        f"{line} (worker {name})" for line in getattr(node, "workeroutput", {}).get(LEFT_KEY, [])
+    )

@@ -41,3 +41,35 @@ def test_a_session_with_the_postgresql_restart_leaves_no_process(tmp_path):
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert "left" not in result.stderr, result.stderr[-3000:]
     assert marked_processes(mark) == []
+
+
+def test_a_process_left_by_a_pytest_xdist_worker_fails_the_run(tmp_path):
+    # A worker's own exit status is not the run's: what a worker leaves must still fail the run
+    # (once it was only printed, and the run passed), and the process must be ended.
+    mark = uuid.uuid4().hex
+    env = {**os.environ, SESSION_MARK: mark}
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-p",
+            "no:cacheprovider",
+            "-q",
+            "-n",
+            "2",
+            f"--basetemp={tmp_path / 'inner'}",
+            "tests/leaving_session.py",
+        ],
+        env=env,
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == pytest.ExitCode.TESTS_FAILED, result.stdout[-3000:]
+    assert "2 passed" in result.stdout
+    assert "left 1 process(es) running" in result.stderr, result.stderr[-3000:]
+    assert "sleep 120 (worker gw" in result.stderr
+    assert marked_processes(mark) == []
