@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 import uuid
+from pathlib import Path
 
 import pytest
 
@@ -15,12 +16,11 @@ from tests.conftest import PROJECT_ROOT, SESSION_MARK, marked_processes
 pytestmark = pytest.mark.slow  # the restart test in a session of its own: half a minute
 
 
-def test_a_session_with_the_postgresql_restart_leaves_no_process(tmp_path):
-    # The restart test once left its PostgreSQL running, adopted by init, after every `make
-    # test`. Run it in a session of its own, with a mark of its own, and look afterwards.
-    mark = uuid.uuid4().hex
-    env = {**os.environ, SESSION_MARK: mark}
-    result = subprocess.run(
+def inner_session(
+    mark: str, basetemp: Path, *args: str, timeout: int
+) -> subprocess.CompletedProcess[str]:
+    """A pytest session of its own on `args`, its processes marked with `mark`."""
+    return subprocess.run(
         [
             sys.executable,
             "-m",
@@ -28,15 +28,27 @@ def test_a_session_with_the_postgresql_restart_leaves_no_process(tmp_path):
             "-p",
             "no:cacheprovider",
             "-q",
-            f"--basetemp={tmp_path / 'inner'}",
-            "tests/faults/test_outages.py::test_postgresql_restarted_mid_crawl_loses_nothing",
+            f"--basetemp={basetemp}",
+            *args,
         ],
-        env=env,
+        env={**os.environ, SESSION_MARK: mark},
         cwd=PROJECT_ROOT,
         capture_output=True,
         text=True,
-        timeout=280,
+        timeout=timeout,
         check=False,
+    )
+
+
+def test_a_session_with_the_postgresql_restart_leaves_no_process(tmp_path):
+    # The restart test once left its PostgreSQL running, adopted by init, after every `make
+    # test`. Run it in a session of its own, with a mark of its own, and look afterwards.
+    mark = uuid.uuid4().hex
+    result = inner_session(
+        mark,
+        tmp_path / "inner",
+        "tests/faults/test_outages.py::test_postgresql_restarted_mid_crawl_loses_nothing",
+        timeout=280,
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert "left" not in result.stderr, result.stderr[-3000:]
@@ -47,26 +59,8 @@ def test_a_process_left_by_a_pytest_xdist_worker_fails_the_run(tmp_path):
     # A worker's own exit status is not the run's: what a worker leaves must still fail the run
     # (once it was only printed, and the run passed), and the process must be ended.
     mark = uuid.uuid4().hex
-    env = {**os.environ, SESSION_MARK: mark}
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            "-p",
-            "no:cacheprovider",
-            "-q",
-            "-n",
-            "2",
-            f"--basetemp={tmp_path / 'inner'}",
-            "tests/leaving_session.py",
-        ],
-        env=env,
-        cwd=PROJECT_ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
+    result = inner_session(
+        mark, tmp_path / "inner", "-n", "2", "tests/leaving_session.py", timeout=120
     )
     assert result.returncode == pytest.ExitCode.TESTS_FAILED, result.stdout[-3000:]
     assert "2 passed" in result.stdout
