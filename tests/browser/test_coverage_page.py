@@ -15,7 +15,8 @@ from tests.browser.chromium import dump_dom, require_chromium, serve
 from tests.conftest import job_environment, run_scrapy
 from tests.db.test_coverage import insert_dataset, insert_run
 
-pytestmark = pytest.mark.e2e
+# the page in a browser: nothing here depends on the database path
+pytestmark = [pytest.mark.e2e, pytest.mark.one_database_path]
 
 # Measured from the probe page, in the frames' own documents (same origin): each <svg>'s size and
 # drawn marks, and the resources each frame fetched while loading.

@@ -9,7 +9,8 @@ from tests.browser.chromium import image_report, require_chromium
 from tests.conftest import job_environment, run_scrapy
 from tests.spiders.test_documents import add_company
 
-pytestmark = pytest.mark.e2e
+# the stored files in a browser: nothing here depends on the database path
+pytestmark = [pytest.mark.e2e, pytest.mark.one_database_path]
 
 
 def test_stored_filings_show_their_images_offline(engine, database_url, mirror_url, tmp_path):

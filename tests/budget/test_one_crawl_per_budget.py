@@ -15,7 +15,8 @@ from edgar_mirror import run_mirror_process
 from tests.conftest import EDGAR_SAMPLE, job_environment, run_scrapy
 from tests.spiders.test_documents import add_company
 
-pytestmark = pytest.mark.e2e
+# what SEC sees of the budget: nothing here depends on the database path
+pytestmark = [pytest.mark.e2e, pytest.mark.one_database_path]
 
 
 def mirror_stats(mirror_url: str) -> dict:

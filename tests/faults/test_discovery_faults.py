@@ -18,7 +18,8 @@ from tests.conftest import EDGAR_SAMPLE, job_environment, run_scrapy
 from tests.faults.test_fault_suite import control
 from tests.faults.test_fault_suite import universe as fault_suite_universe
 
-pytestmark = pytest.mark.e2e
+# SEC's faults: what they check does not depend on the database path
+pytestmark = [pytest.mark.e2e, pytest.mark.one_database_path]
 
 # Every listed company of the sample with a submissions file, and the constructed filers (one
 # with a page of older filings in the window).

@@ -16,7 +16,8 @@ from edgar_mirror import run_mirror_process
 from tests.conftest import DATA_TABLES, EDGAR_SAMPLE, job_environment, run_scrapy
 from tests.resume.test_resume import dataset
 
-pytestmark = pytest.mark.e2e
+# SEC's faults: what they check does not depend on the database path
+pytestmark = [pytest.mark.e2e, pytest.mark.one_database_path]
 
 # Apple (the real filings: zip path, per-file path, documents SEC lacks) and the two constructed
 # filers (every image rule, a broken zip, hostile names): about 90 requests a crawl.
