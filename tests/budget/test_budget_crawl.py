@@ -239,7 +239,7 @@ async def test_the_limit_holds_where_sec_counts_across_a_network_that_delays_eac
     assert stats["rate_violations"] == 0
     assert stats["max_in_any_window"] <= 10
     # How close to the limit the crawl runs is a figure, not a test: it depends on what else the
-    # machine does. benchmarks/budget.py --arrival-delay-ms 50 measures it (docs/performance.md).
+    # machine does. benchmarks/budget.py --arrival-delay-ms 50 measures it (docs/budget.md).
     use = (len(arrivals) - 1) / (arrivals[-1] - arrivals[0]) / 10
     print(f"arrivals delayed 0-50 ms, {hogs} CPU hogs: budget use {use:.3f}")
 
